@@ -1,0 +1,28 @@
+# The README's two commands: `make run` (set up and serve) and `make test` (set up and test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Tests run as production does (DEBUG off) with throwaway secrets.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-webhook-secret
+
+.PHONY: run test install
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.env:
+	cp .env.example .env
+
+## Set up (venv, .env, database, static files) and serve on http://127.0.0.1:8000 with gunicorn.
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL).
+test: install
+	$(TEST_ENV) $(BIN)/pytest

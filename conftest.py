@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests."""
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from inventory.models import Product
+from inventory.services import product_create
+from orders.models import Order
+from orders.services import order_place, order_transition
+
+_sku_numbers = count(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    # The manifest storage needs `collectstatic` output, a deploy artifact tests do not build.
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        yield
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_product(db):
+    """Creates a product through the service (so its ledger starts right)."""
+
+    def make(*, sku=None, name="Widget", price="19.99", stock=10) -> Product:
+        return product_create(
+            sku=sku or f"SKU-{next(_sku_numbers):05d}", name=name, price=Decimal(price), stock=stock
+        )
+
+    return make
+
+
+@pytest.fixture
+def product(make_product) -> Product:
+    return make_product(sku="PROD-001", name="Laptop", price="999.99", stock=50)
+
+
+@pytest.fixture
+def make_order(db):
+    def make(product: Product, *, quantity=1, status=Order.Status.PENDING) -> Order:
+        order = order_place(product_id=product.pk, quantity=quantity)
+        path = {
+            Order.Status.PENDING: [],
+            Order.Status.PAID: [Order.Status.PAID],
+            Order.Status.SHIPPED: [Order.Status.PAID, Order.Status.SHIPPED],
+            Order.Status.CANCELED: [Order.Status.CANCELED],
+        }[status]
+        for step in path:
+            order = order_transition(order_id=order.pk, status=step)
+        return order
+
+    return make

@@ -1,0 +1,92 @@
+"""Products and the stock ledger.
+
+`Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
+every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
+"""
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+API_ACTOR = "api"
+
+
+class ProductQuerySet(models.QuerySet):
+    def live(self):
+        """Products that are not archived: the only ones the API shows or sells."""
+        return self.filter(archived_at__isnull=True)
+
+
+class Product(models.Model):
+    sku = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(max_length=255, db_index=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    stock = models.IntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sku"],
+                condition=Q(archived_at__isnull=True),
+                name="product_live_sku_unique",
+                violation_error_message="A live product with this SKU already exists.",
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} — {self.name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class MovementReason(models.TextChoices):
+    INITIAL = "initial", "Initial stock"
+    ORDER_PLACED = "order_placed", "Order placed"
+    ORDER_CANCELED = "order_canceled", "Order canceled"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    RESTOCK = "restock", "Restock"
+    IMPORT = "import", "Import"
+
+
+class StockMovement(models.Model):
+    """One signed change of a product's stock, with why, who and (for orders) which order."""
+
+    Reason = MovementReason
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="movements")
+    delta = models.IntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # A plain id, not a foreign key: inventory must not depend on the orders app.
+    order_id = models.PositiveBigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.CharField(max_length=150, default=API_ACTOR)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["product", "-created_at"], name="movement_product_time")]
+        constraints = [
+            # An order reserves stock once and returns it at most once, even if two cancel
+            # paths raced past every other check.
+            models.UniqueConstraint(
+                fields=["order_id", "reason"],
+                condition=Q(order_id__isnull=False),
+                name="movement_once_per_order_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=MovementReason.values),
+                name="movement_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delta:+d} {self.get_reason_display()} ({self.product_id})"

@@ -1,0 +1,20 @@
+"""Query filters for the order list."""
+from django_filters import rest_framework as filters
+
+from orders.models import Order
+from webstore.filters import IdFilter
+
+
+class OrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Order.Status.choices)
+    product_id = IdFilter(field_name="product_id")
+    created_after = filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="ISO 8601; inclusive."
+    )
+    created_before = filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="ISO 8601; exclusive."
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "product_id", "created_after", "created_before"]

@@ -1,0 +1,43 @@
+"""Order request validation and response shape."""
+from rest_framework import serializers
+
+from orders.models import Order
+from webstore.serializers import MAX_COUNT, MAX_ID, RejectUnknownFieldsMixin, StrictIntegerField
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order as the API shows it."""
+
+    total_price = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "product_id",
+            "quantity",
+            "status",
+            "created_at",
+            "unit_price",
+            "total_price",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """The body of POST /orders."""
+
+    product_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_COUNT)
+
+
+class OrderStatusSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """The body of PUT/PATCH /orders/{id}: the status, and nothing else."""
+
+    status = serializers.ChoiceField(choices=Order.Status.choices)
+
+    class Meta:
+        model = Order
+        fields = OrderSerializer.Meta.fields
+        read_only_fields = [name for name in fields if name != "status"]

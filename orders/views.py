@@ -1,0 +1,47 @@
+"""The orders API: parse, call a service or selector, serialize."""
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from orders.exceptions import OrderNotFound
+from orders.filters import OrderFilter
+from orders.openapi import order_schema
+from orders.selectors import order_get, order_list
+from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
+from orders.services import order_cancel, order_place, order_transition
+from webstore.paths import parse_path_id
+
+
+@order_schema
+class OrderViewSet(viewsets.ModelViewSet):
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return order_list()
+
+    def get_object(self):
+        return order_get(order_id=self.order_id())
+
+    def order_id(self) -> int:
+        order_id = parse_path_id(self.kwargs["pk"])
+        if order_id is None:
+            raise OrderNotFound(self.kwargs["pk"])
+        return order_id
+
+    def create(self, request, *args, **kwargs):
+        body = OrderCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = order_place(**body.validated_data)
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        order_id = self.order_id()
+        body = OrderStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = order_transition(order_id=order_id, status=body.validated_data["status"])
+        return Response(OrderSerializer(order).data)
+
+    def destroy(self, request, *args, **kwargs):
+        order_cancel(order_id=self.order_id())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,37 @@
+"""Query-parameter filter types that reject bad values instead of silently ignoring them."""
+from django import forms
+from django_filters import rest_framework as filters
+
+from webstore.serializers import MAX_ID
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (any case); anything else is an error naming the parameter."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        lowered = str(value).lower()
+        if lowered not in ("true", "false"):
+            raise forms.ValidationError("Must be 'true' or 'false'.", code="invalid")
+        return lowered == "true"
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's default widget maps unknown words to "no filter"; read the raw text.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole-number id filter, bounded to the 64-bit range ids live in."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

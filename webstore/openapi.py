@@ -1,0 +1,92 @@
+"""Error response schemas shared by the apps' OpenAPI descriptions."""
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    fields={
+        "detail": serializers.JSONField(
+            help_text="A message, or an object with the facts of the error "
+            "(for validation errors: field name → list of messages)."
+        )
+    },
+)
+
+MessageErrorSerializer = inline_serializer(
+    "MessageError", fields={"detail": serializers.CharField(help_text="What went wrong.")}
+)
+
+
+def error_response(description: str, *examples: OpenApiExample, message_only=False):
+    """A documented error response whose body is `{"detail": ...}`."""
+    return OpenApiResponse(
+        response=MessageErrorSerializer if message_only else ErrorSerializer,
+        description=description,
+        examples=list(examples),
+    )
+
+
+def example(name: str, value, *, status_code: int | None = None, request=False) -> OpenApiExample:
+    return OpenApiExample(
+        name,
+        value=value,
+        request_only=request,
+        response_only=not request,
+        status_codes=[str(status_code)] if status_code else None,
+    )
+
+
+VALIDATION_EXAMPLE = example(
+    "Validation error",
+    {"detail": {"price": ["Ensure that there are no more than 2 decimal places."]}},
+    status_code=400,
+)
+UNKNOWN_FIELD_EXAMPLE = example(
+    "Unknown field", {"detail": {"color": ["Unknown field."]}}, status_code=400
+)
+MALFORMED_JSON_EXAMPLE = example(
+    "Malformed JSON",
+    {"detail": "JSON parse error - unexpected character: line 1 column 2 (char 1)"},
+    status_code=400,
+)
+
+BODY_ERRORS = {
+    400: error_response(
+        "Invalid body: malformed JSON, wrong types, out-of-range values, unknown or read-only "
+        "fields.",
+        VALIDATION_EXAMPLE,
+        UNKNOWN_FIELD_EXAMPLE,
+        MALFORMED_JSON_EXAMPLE,
+    ),
+    413: error_response(
+        "Body larger than the configured limit.",
+        example("Too large", {"detail": "Request body too large (limit 1048576 bytes)."}, status_code=413),
+        message_only=True,
+    ),
+    415: error_response(
+        "Body is not `application/json`.",
+        example(
+            "Wrong content type",
+            {"detail": 'Unsupported media type "text/plain" in request.'},
+            status_code=415,
+        ),
+        message_only=True,
+    ),
+}
+
+QUERY_ERRORS = {
+    400: error_response(
+        "Invalid query parameter; `detail` names it.",
+        example(
+            "Bad limit",
+            {"detail": {"limit": ["Ensure this value is less than or equal to 1000."]}},
+            status_code=400,
+        ),
+    ),
+}
+
+
+def strip_trailing_slashes(result, generator, request, public):
+    """Documents paths as the contract writes them (`/products/{id}`); both forms work."""
+    result["paths"] = {path.rstrip("/") or "/": item for path, item in result["paths"].items()}
+    return result

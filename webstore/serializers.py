@@ -1,0 +1,54 @@
+"""Serializer building blocks shared by the apps: strict JSON types, no unknown fields."""
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+# Row ids are 64-bit; a larger number cannot name a row and must not reach the database.
+MAX_ID = 2**63 - 1
+# Counts (stock, quantities) are stored as 32-bit integers.
+MAX_COUNT = 2**31 - 1
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans instead of coercing them to text."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer field that accepts JSON integers only: no booleans, strings or fractions."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RejectUnknownFieldsMixin:
+    """Rejects body keys the serializer does not accept for writing.
+
+    A key that names a read-only field answers "This field is read-only."; any other unknown
+    key answers "Unknown field.". Errors are reported together with the field errors.
+    """
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            for key in data.keys() - writable:
+                known = key in self.fields
+                unknown[key] = ["This field is read-only." if known else "Unknown field."]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, Mapping):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value

@@ -1,0 +1,23 @@
+"""Mounts the apps' APIs, the docs, the health check and the admin."""
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from webstore import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
+    re_path(r"^health/?$", views.health, name="health"),
+    re_path(r"^openapi\.json/?$", SpectacularJSONAPIView.as_view(), name="openapi"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
+    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("", include("inventory.urls")),
+    path("", include("orders.urls")),
+    # Last: any other path is a JSON 404 (also with DEBUG on, where handler404 is not used).
+    re_path(r"^", views.not_found),
+]
+
+handler404 = "webstore.views.not_found"
+handler500 = "webstore.views.server_error"
