@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 # Static files (admin, Swagger UI, ReDoc) come from installed packages only, so they are
 # collected once per install. DRF's browsable-API assets are unused and skipped.
-staticfiles/staticfiles.json: $(VENV)/.installed
+staticfiles/staticfiles.json: $(VENV)/.installed | .env
 	$(BIN)/python manage.py collectstatic --noinput --clear --verbosity 0 --ignore rest_framework
 
 ## Set up (venv, .env, database, static files) and serve on http://127.0.0.1:8000 with gunicorn.
