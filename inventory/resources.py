@@ -1,0 +1,76 @@
+"""CSV import and export of products (django-import-export), routed through the services.
+
+Rows are matched to live products by SKU. New SKUs are created by `product_create`; changed
+rows go through `product_update`, so every stock change is an `import` movement in the ledger.
+The admin runs an import in one transaction that is rolled back whole if any row fails.
+"""
+from django.core.exceptions import ValidationError
+from import_export import resources
+
+from inventory.models import Product, StockMovement
+from inventory.services import CATALOG_FIELDS, product_create, product_update
+
+IMPORT_ACTOR = "import"
+IMPORT_NOTE = "CSV import"
+
+
+class ProductResource(resources.ModelResource):
+    """One CSV row per live product: sku, name, price, stock, reorder_level."""
+
+    class Meta:
+        model = Product
+        fields = ("sku", "name", "price", "stock", "reorder_level")
+        export_order = fields
+        import_id_fields = ("sku",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._seen_skus: dict[str, int] = {}
+
+    def get_queryset(self):
+        # Archived products keep their SKU but no longer own it: rows match live products only.
+        return Product.objects.live()
+
+    def before_import_row(self, row, **kwargs):
+        sku, number = row.get("sku"), kwargs["row_number"]
+        if sku in self._seen_skus:
+            raise ValidationError(
+                {"sku": f"SKU '{sku}' is also on row {self._seen_skus[sku]}; each SKU once per file."}
+            )
+        self._seen_skus[sku] = number
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        actor = user.get_username() if user is not None else IMPORT_ACTOR
+        self.before_save_instance(instance, row, **kwargs)
+        if is_create:
+            created = product_create(
+                sku=instance.sku,
+                name=instance.name,
+                price=instance.price,
+                stock=instance.stock,
+                reorder_level=instance.reorder_level,
+                actor=actor,
+                reason=StockMovement.Reason.IMPORT,
+                note=IMPORT_NOTE,
+            )
+            instance.pk = created.pk
+        else:
+            stored = Product.objects.get(pk=instance.pk)
+            changes = {
+                field: getattr(instance, field)
+                for field in (*CATALOG_FIELDS, "stock")
+                if getattr(instance, field) != getattr(stored, field)
+            }
+            product_update(
+                product_id=instance.pk,
+                changes=changes,
+                actor=actor,
+                note=IMPORT_NOTE,
+                stock_reason=StockMovement.Reason.IMPORT,
+            )
+        self.after_save_instance(instance, row, **kwargs)
