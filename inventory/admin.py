@@ -34,6 +34,11 @@ from webstore.admin import DomainErrorsAsMessagesMixin, report_per_row
 HISTORY_ROWS = 20
 
 
+def _row_problems(invalid_row) -> str:
+    problems = [f"{field}: {' '.join(errors)}" for field, errors in invalid_row.field_specific_errors.items()]
+    return "; ".join([*problems, *invalid_row.non_field_specific_errors])
+
+
 class StockStatusFilter(admin.SimpleListFilter):
     """In stock / low (at or below reorder level) / out of stock / archived."""
 
@@ -128,13 +133,13 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
         # Archived products own no SKU; exporting them would re-create them on import.
         return super().get_export_queryset(request).filter(archived_at__isnull=True)
 
-    def get_import_data_kwargs(self, request, *args, **kwargs):
+    def get_import_data_kwargs(self, **kwargs):
         # The confirm step imports for real: a row that fails then still rolls back every row.
-        return {**super().get_import_data_kwargs(request, *args, **kwargs), "rollback_on_validation_errors": True}
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            failed = [f"row {row.number}: {row.error}" for row in result.invalid_rows]
+            failed = [f"row {row.number}: {_row_problems(row)}" for row in result.invalid_rows]
             failed += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
             failed += [str(error.error) for error in result.base_errors]
             self.message_user(request, "Nothing was imported. " + "; ".join(failed), messages.ERROR)
@@ -238,9 +243,10 @@ class ProductIdFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         value = self.value()
-        if not (value and value.isdigit()):
+        if value is None:
             return []
-        return [(str(product.pk), str(product)) for product in Product.objects.filter(pk=value)]
+        product = Product.objects.filter(pk=value).first() if value.isdigit() else None
+        return [(value, str(product) if product else f"no product {value}")]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import forms
 
-from inventory.models import Product, StockMovement
+from inventory.models import Product, StockMovement, default_reorder_level
 from inventory.selectors import product_sku_taken
 from webstore.serializers import MAX_COUNT
 
@@ -15,7 +15,12 @@ class ProductAdminForm(forms.ModelForm):
     stock = forms.IntegerField(
         min_value=0, max_value=MAX_COUNT, initial=0, help_text="Starting stock (recorded in the ledger)."
     )
-    reorder_level = forms.IntegerField(min_value=0, max_value=MAX_COUNT)
+    reorder_level = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        initial=default_reorder_level,
+        help_text="At or below this stock count the product counts as low stock.",
+    )
 
     class Meta:
         model = Product

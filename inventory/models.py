@@ -3,7 +3,10 @@
 `Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -50,8 +53,11 @@ class ProductQuerySet(models.QuerySet):
 class Product(models.Model):
     sku = models.CharField(max_length=64, db_index=True)
     name = models.CharField(max_length=255, db_index=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    stock = models.IntegerField(default=0)
+    # The validators give forms and imports field errors; the CheckConstraints guard the rows.
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
     # Staff-only: at or below this count the product is "low stock" (never part of the API body).
     reorder_level = models.PositiveIntegerField(
         default=default_reorder_level,

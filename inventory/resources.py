@@ -4,8 +4,11 @@ Rows are matched to live products by SKU. New SKUs are created by `product_creat
 rows go through `product_update`, so every stock change is an `import` movement in the ledger.
 The admin runs an import in one transaction that is rolled back whole if any row fails.
 """
+import re
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
-from import_export import resources
+from import_export import fields, resources, widgets
 
 from inventory.models import Product, StockMovement
 from inventory.services import CATALOG_FIELDS, product_create, product_update
@@ -14,8 +17,38 @@ IMPORT_ACTOR = "import"
 IMPORT_NOTE = "CSV import"
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """An integer cell; "2.5" or "many" is a row error, never truncated or a traceback."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"[+-]?\d{1,10}", text):
+            raise ValueError("Enter a whole number.")
+        return int(text)
+
+
+class PriceWidget(widgets.DecimalWidget):
+    """A decimal cell; its places and range are checked by the model field's validators."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            return Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError("Enter a number.") from None
+
+
 class ProductResource(resources.ModelResource):
     """One CSV row per live product: sku, name, price, stock, reorder_level."""
+
+    price = fields.Field(attribute="price", column_name="price", widget=PriceWidget())
+    stock = fields.Field(attribute="stock", column_name="stock", widget=WholeNumberWidget())
+    reorder_level = fields.Field(
+        attribute="reorder_level", column_name="reorder_level", widget=WholeNumberWidget()
+    )
 
     class Meta:
         model = Product
