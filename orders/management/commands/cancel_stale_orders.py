@@ -8,14 +8,19 @@ from orders.services import order_cancel_stale
 
 ACTOR = "cancel_stale_orders"
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Far past any real order, and keeps `now - age` inside the datetime range.
+MAX_AGE = timedelta(days=36500)
 
 
 def parse_age(text: str) -> timedelta:
     """'90s', '30m', '24h', '7d' -> timedelta; raises CommandError for anything else."""
-    match = re.fullmatch(r"(\d{1,6})([smhd])", text.strip())
-    if not match or int(match[1]) == 0:
-        raise CommandError(f"--older-than: expected a positive age like 30m, 24h or 7d, got {text!r}.")
-    return timedelta(**{UNITS[match[2]]: int(match[1])})
+    match = re.fullmatch(r"(\d{1,9})([smhd])", text.strip())
+    age = timedelta(**{UNITS[match[2]]: int(match[1])}) if match else None
+    if age is None or not timedelta(0) < age <= MAX_AGE:
+        raise CommandError(
+            f"--older-than: expected a positive age up to 36500d, like 30m, 24h or 7d; got {text!r}."
+        )
+    return age
 
 
 class Command(BaseCommand):
