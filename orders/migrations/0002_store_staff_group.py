@@ -18,11 +18,15 @@ PERMISSIONS = (
 def group_create(apps, schema_editor):
     # On a fresh database permissions are only created after all migrations (post_migrate);
     # create them now so the group can be given them.
-    for app_label in {app_label for app_label, _ in PERMISSIONS}:
+    for app_label in sorted({app_label for app_label, _ in PERMISSIONS}):
         app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # Historical app configs have no models module, which create_permissions skips.
+        models_module = app_config.models_module
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP_NAME)
