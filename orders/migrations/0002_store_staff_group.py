@@ -21,7 +21,7 @@ def group_create(apps, schema_editor):
     for app_label in sorted({app_label for app_label, _ in PERMISSIONS}):
         app_config = apps.get_app_config(app_label)
         # Historical app configs have no models module, which create_permissions skips.
-        models_module = app_config.models_module
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
         try:
             create_permissions(app_config, apps=apps, verbosity=0)
