@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from inventory.models import Product
@@ -45,6 +46,9 @@ def browser_page(monkeypatch, tmp_path):
             yield page
         finally:
             browser.close()
+            # Queries made while Playwright's loop runs get their own connection (asgiref's
+            # context-local); close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
 
 @pytest.fixture
