@@ -5,6 +5,7 @@ ledger: adding a product records its starting stock, stock changes only through 
 stock" form (a ledger row with reason, note and the staff user), archive and restore are
 actions, and CSV import/export runs through the same services (see `inventory.resources`).
 """
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.urls import path, reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 
-from inventory.exceptions import InsufficientStock, ProductNotFound
+from inventory.exceptions import InsufficientStock
 from inventory.forms import ProductAdminForm, StockAdjustForm
 from inventory.models import Product, StockMovement, StockStatus
 from inventory.resources import ProductResource
@@ -35,7 +36,10 @@ HISTORY_ROWS = 20
 
 
 def _row_problems(invalid_row) -> str:
-    problems = [f"{field}: {' '.join(errors)}" for field, errors in invalid_row.field_specific_errors.items()]
+    problems = [
+        f"{field}: {' '.join(errors)}"
+        for field, errors in invalid_row.field_specific_errors.items()
+    ]
     return "; ".join([*problems, *invalid_row.non_field_specific_errors])
 
 
@@ -93,7 +97,14 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
         if obj is None:
             return []
         # Stock is shown, never edited here: the "Adjust stock" form writes a ledger row.
-        return ["stock", "stock_status", "archived_at", "created_at", "updated_at", "movement_history"]
+        return [
+            "stock",
+            "stock_status",
+            "archived_at",
+            "created_at",
+            "updated_at",
+            "movement_history",
+        ]
 
     def has_delete_permission(self, request, obj=None):
         # Products are archived (an action), never deleted: orders and the ledger point at them.
@@ -115,7 +126,11 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         actor = request.user.get_username()
         if change:
-            changes = {field: form.cleaned_data[field] for field in CATALOG_FIELDS if field in form.changed_data}
+            changes = {
+                field: form.cleaned_data[field]
+                for field in CATALOG_FIELDS
+                if field in form.changed_data
+            }
             product_update(product_id=obj.pk, changes=changes, actor=actor)
         else:
             created = product_create(
@@ -156,7 +171,9 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
             queryset.live(),
             apply=lambda product: product_archive(product_id=product.pk),
             done="archived",
-            describe_failure=lambda product, error: f"{product.sku} was not archived: {error.detail}",
+            describe_failure=lambda product, error: (
+                f"{product.sku} was not archived: {error.detail}"
+            ),
         )
 
     @admin.action(description="Restore selected archived products", permissions=["change"])
@@ -212,7 +229,11 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
             else:
                 product.refresh_from_db()
                 if movement is None:
-                    self.message_user(request, f"{product.sku}: stock is already {product.stock}; nothing recorded.", messages.WARNING)
+                    self.message_user(
+                        request,
+                        f"{product.sku}: stock is already {product.stock}; nothing recorded.",
+                        messages.WARNING,
+                    )
                 else:
                     self.message_user(
                         request,

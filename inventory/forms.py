@@ -1,4 +1,5 @@
 """Staff forms: the product form of the admin and the stock adjustment form."""
+
 from decimal import Decimal
 
 from django import forms
@@ -13,7 +14,10 @@ class ProductAdminForm(forms.ModelForm):
 
     price = forms.DecimalField(min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     stock = forms.IntegerField(
-        min_value=0, max_value=MAX_COUNT, initial=0, help_text="Starting stock (recorded in the ledger)."
+        min_value=0,
+        max_value=MAX_COUNT,
+        initial=0,
+        help_text="Starting stock (recorded in the ledger).",
     )
     reorder_level = forms.IntegerField(
         min_value=0,
@@ -46,7 +50,10 @@ class StockAdjustForm(forms.Form):
     ]
 
     mode = forms.ChoiceField(
-        choices=[(MODE_DELTA, "Change by (+ adds, − removes)"), (MODE_COUNT, "Set to a counted number")],
+        choices=[
+            (MODE_DELTA, "Change by (+ adds, − removes)"),
+            (MODE_COUNT, "Set to a counted number"),
+        ],
         widget=forms.RadioSelect,
         initial=MODE_DELTA,
     )

@@ -4,6 +4,7 @@ Rows are matched to live products by SKU. New SKUs are created by `product_creat
 rows go through `product_update`, so every stock change is an `import` movement in the ledger.
 The admin runs an import in one transaction that is rolled back whole if any row fails.
 """
+
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -71,9 +72,8 @@ class ProductResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         sku, number = row.get("sku"), kwargs["row_number"]
         if sku in self._seen_skus:
-            raise ValidationError(
-                {"sku": f"SKU '{sku}' is also on row {self._seen_skus[sku]}; each SKU once per file."}
-            )
+            first = self._seen_skus[sku]
+            raise ValidationError({"sku": f"SKU '{sku}' is also on row {first}; one row per SKU."})
         self._seen_skus[sku] = number
 
     def save_instance(self, instance, is_create, row, **kwargs):

@@ -58,7 +58,9 @@ def product_create(
             product = Product.objects.create(**fields)
     except IntegrityError:
         raise SkuConflict(sku) from None
-    StockMovement.objects.create(product=product, delta=stock, reason=reason, actor=actor, note=note)
+    StockMovement.objects.create(
+        product=product, delta=stock, reason=reason, actor=actor, note=note
+    )
     return product
 
 

@@ -3,7 +3,8 @@
 "Mark shipped" and "Cancel" call `order_transition` and `order_cancel`, so a cancel from the admin
 restocks exactly like the API, and each order that cannot move is reported, not a 500.
 """
-from django.contrib import admin, messages
+
+from django.contrib import admin
 
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order
@@ -29,7 +30,15 @@ class OrderAdmin(admin.ModelAdmin):
     # Counting 100k rows on every page costs more than the page itself.
     show_full_result_count = False
     actions = ["mark_shipped", "cancel_orders"]
-    readonly_fields = ["product", "quantity", "status", "unit_price", "total", "created_at", "updated_at"]
+    readonly_fields = [
+        "product",
+        "quantity",
+        "status",
+        "unit_price",
+        "total",
+        "created_at",
+        "updated_at",
+    ]
     fields = readonly_fields
 
     @admin.display(description="total")
@@ -58,7 +67,9 @@ class OrderAdmin(admin.ModelAdmin):
             describe_failure=lambda order, error: _why_not(order, error, "shipped"),
         )
 
-    @admin.action(description="Cancel selected orders (returns their stock)", permissions=["change"])
+    @admin.action(
+        description="Cancel selected orders (returns their stock)", permissions=["change"]
+    )
     def cancel_orders(self, request, queryset):
         report_per_row(
             self,
@@ -73,5 +84,9 @@ class OrderAdmin(admin.ModelAdmin):
     def _ship(order: Order, request) -> None:
         if order.status == Order.Status.SHIPPED:
             # order_transition treats this as a no-op; staff should hear it did nothing.
-            raise InvalidStatusTransition(current_status=order.status, requested_status=Order.Status.SHIPPED)
-        order_transition(order_id=order.pk, status=Order.Status.SHIPPED, actor=request.user.get_username())
+            raise InvalidStatusTransition(
+                current_status=order.status, requested_status=Order.Status.SHIPPED
+            )
+        order_transition(
+            order_id=order.pk, status=Order.Status.SHIPPED, actor=request.user.get_username()
+        )

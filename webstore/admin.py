@@ -1,4 +1,5 @@
 """Admin pieces shared by the apps' ModelAdmins: domain errors become messages, never 500s."""
+
 from collections.abc import Callable, Iterable
 
 from django.contrib import messages

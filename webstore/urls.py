@@ -9,7 +9,10 @@ from webstore import views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path(settings.ADMIN_URL.rstrip("/"), RedirectView.as_view(url=f"/{settings.ADMIN_URL}", permanent=True)),
+    path(
+        settings.ADMIN_URL.rstrip("/"),
+        RedirectView.as_view(url=f"/{settings.ADMIN_URL}", permanent=True),
+    ),
     re_path(r"^health/?$", views.health, name="health"),
     re_path(r"^openapi\.json/?$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),

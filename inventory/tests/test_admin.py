@@ -1,4 +1,5 @@
 """The product and stock-ledger admin, driven as a logged-in store-staff user."""
+
 import csv
 import io
 from decimal import Decimal
@@ -65,12 +66,16 @@ def test_stock_status_filter(staff_client, catalog, status, expected):
 
 def test_low_stock_follows_each_products_reorder_level(staff_client, make_product):
     make_product(sku="A", stock=8)
-    product_create(sku="B", name="Big reorder level", price=Decimal("1.00"), stock=8, reorder_level=10)
+    product_create(
+        sku="B", name="Big reorder level", price=Decimal("1.00"), stock=8, reorder_level=10
+    )
     response = staff_client.get(PRODUCTS, {"stock_status": "low"})
     assert listed_skus(response) == ["B"]
 
 
-@pytest.mark.parametrize(("term", "expected"), [("LOW", ["LOW-1"]), ("sold", ["OUT-1"]), ("zzz", [])])
+@pytest.mark.parametrize(
+    ("term", "expected"), [("LOW", ["LOW-1"]), ("sold", ["OUT-1"]), ("zzz", [])]
+)
 def test_search_by_sku_and_name(staff_client, catalog, term, expected):
     response = staff_client.get(PRODUCTS, {"q": term})
     assert response.status_code == 200
@@ -85,7 +90,10 @@ def test_add_product_goes_through_the_service_and_starts_the_ledger(staff_client
     assert response.status_code == 302
     product = Product.objects.get(sku="NEW-1")
     assert (product.name, product.price, product.stock, product.reorder_level) == (
-        "Fresh", Decimal("12.50"), 7, 2
+        "Fresh",
+        Decimal("12.50"),
+        7,
+        2,
     )
     movement = product.movements.get()
     assert (movement.delta, movement.reason, movement.actor) == (7, "initial", "clerk")
@@ -118,12 +126,21 @@ def test_add_form_rejects_bad_input_and_creates_nothing(staff_client, product, c
 def test_change_form_edits_the_catalog_but_never_stock(staff_client, product):
     response = staff_client.post(
         f"{PRODUCTS}{product.pk}/change/",
-        {"sku": "PROD-001", "name": "Laptop Pro", "price": "1099.00", "reorder_level": "3", "stock": "0"},
+        {
+            "sku": "PROD-001",
+            "name": "Laptop Pro",
+            "price": "1099.00",
+            "reorder_level": "3",
+            "stock": "0",
+        },
     )
     assert response.status_code == 302
     product.refresh_from_db()
     assert (product.name, product.price, product.reorder_level, product.stock) == (
-        "Laptop Pro", Decimal("1099.00"), 3, 50
+        "Laptop Pro",
+        Decimal("1099.00"),
+        3,
+        50,
     )
     assert product.movements.count() == 1
 
@@ -142,7 +159,9 @@ def test_change_form_refuses_a_sku_of_another_live_product(staff_client, product
     assert other.sku == "OTHER"
 
 
-def test_product_page_shows_movement_history_newest_first_and_the_adjust_link(staff_client, product):
+def test_product_page_shows_movement_history_newest_first_and_the_adjust_link(
+    staff_client, product
+):
     for delta in (3, -2):
         staff_client.post(
             f"{PRODUCTS}{product.pk}/adjust-stock/",
@@ -166,7 +185,10 @@ def test_adjust_stock_by_delta_writes_one_ledger_row(staff_client, product):
     assert messages_of(response) == ["PROD-001: stock changed by +12 (Restock), now 62."]
     movement = product.movements.first()
     assert (movement.delta, movement.reason, movement.actor, movement.note) == (
-        12, "restock", "clerk", "delivery 4711"
+        12,
+        "restock",
+        "clerk",
+        "delivery 4711",
     )
     product.refresh_from_db()
     assert product.stock == 62
@@ -202,7 +224,10 @@ def test_adjust_stock_to_the_current_count_records_nothing(staff_client, product
         ({"mode": "delta", "quantity": "0"}, "A change of 0 changes nothing."),
         ({"mode": "count", "quantity": "-1"}, "A counted number cannot be negative."),
         ({"mode": "delta", "quantity": "lots"}, "Enter a whole number."),
-        ({"mode": "delta", "quantity": "99999999999"}, "Ensure this value is less than or equal to 2147483647."),
+        (
+            {"mode": "delta", "quantity": "99999999999"},
+            "Ensure this value is less than or equal to 2147483647.",
+        ),
     ],
 )
 def test_adjust_stock_rejects_bad_changes_and_writes_nothing(staff_client, product, data, error):
@@ -229,9 +254,7 @@ def test_adjust_stock_rejects_reasons_reserved_for_orders(staff_client, product)
 def test_adjust_stock_page_of_an_unknown_product_redirects_with_a_message(staff_client):
     response = staff_client.get(f"{PRODUCTS}999/adjust-stock/", follow=True)
     assert response.status_code == 200
-    assert messages_of(response) == [
-        "product with ID “999” doesn’t exist. Perhaps it was deleted?"
-    ]
+    assert messages_of(response) == ["product with ID “999” doesn’t exist. Perhaps it was deleted?"]
 
 
 def test_archive_and_restore_actions_report_each_row(staff_client, catalog):
@@ -247,7 +270,10 @@ def test_archive_and_restore_actions_report_each_row(staff_client, catalog):
 
     response = staff_client.post(
         PRODUCTS,
-        {"action": "restore_products", "_selected_action": [live.pk, archived.pk, catalog["low"].pk]},
+        {
+            "action": "restore_products",
+            "_selected_action": [live.pk, archived.pk, catalog["low"].pk],
+        },
         follow=True,
     )
     assert messages_of(response) == ["LOW-1 is not archived.", "2 products restored."]
@@ -261,7 +287,9 @@ def test_restore_reports_a_reused_sku_without_failing_the_others(staff_client, m
     other = make_product(sku="OK")
     product_archive(product_id=other.pk)
     response = staff_client.post(
-        PRODUCTS, {"action": "restore_products", "_selected_action": [first.pk, other.pk]}, follow=True
+        PRODUCTS,
+        {"action": "restore_products", "_selected_action": [first.pk, other.pk]},
+        follow=True,
     )
     assert response.status_code == 200
     assert messages_of(response) == [
@@ -283,7 +311,10 @@ def test_products_cannot_be_deleted_in_the_admin(staff_client, product, admin_cl
 
 
 def export_csv(client) -> str:
-    fields = {f"productresource_{name}": "on" for name in ("sku", "name", "price", "stock", "reorder_level")}
+    fields = {
+        f"productresource_{name}": "on"
+        for name in ("sku", "name", "price", "stock", "reorder_level")
+    }
     response = client.post(f"{PRODUCTS}export/", {"format": "0", "resource": "0", **fields})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -333,13 +364,26 @@ def test_import_updates_and_creates_through_the_ledger(staff_client, catalog):
     in_stock = Product.objects.get(sku="IN-1")
     assert in_stock.stock == 42
     change = in_stock.movements.first()
-    assert (change.delta, change.reason, change.actor, change.note) == (-8, "import", "clerk", "CSV import")
+    assert (change.delta, change.reason, change.actor, change.note) == (
+        -8,
+        "import",
+        "clerk",
+        "CSV import",
+    )
     low = Product.objects.get(sku="LOW-1")
     assert (low.name, low.price, low.reorder_level, low.movements.count()) == (
-        "Few left (new name)", Decimal("21.00"), 2, 1
+        "Few left (new name)",
+        Decimal("21.00"),
+        2,
+        1,
     )
     new = Product.objects.get(sku="NEW-9")
-    assert (new.name, new.price, new.stock, new.reorder_level) == ("Brand new", Decimal("3.50"), 11, 4)
+    assert (new.name, new.price, new.stock, new.reorder_level) == (
+        "Brand new",
+        Decimal("3.50"),
+        11,
+        4,
+    )
     first = new.movements.get()
     assert (first.delta, first.reason, first.actor) == (11, "import", "clerk")
     for product in Product.objects.all():
@@ -387,7 +431,9 @@ def test_a_bad_row_imports_nothing_and_is_reported(staff_client, catalog, bad_ro
         ("19.99,1,", "reorder_level", "This field cannot be null."),
     ],
 )
-def test_an_unreadable_cell_imports_nothing_and_is_reported(staff_client, catalog, cells, field, message):
+def test_an_unreadable_cell_imports_nothing_and_is_reported(
+    staff_client, catalog, cells, field, message
+):
     before = export_csv(staff_client)
     response = import_csv(
         staff_client, f"sku,name,price,stock,reorder_level\nIN-1,Plenty,{cells}\nNEW-1,N,2.00,3,5\n"
@@ -422,10 +468,14 @@ def test_movement_changelist_filters_by_reason_and_product(staff_client, product
     assert len(response.context["cl"].result_list) == 3
 
     response = staff_client.get(MOVEMENTS, {"reason__exact": "restock"})
-    assert [(m.product_id, m.delta) for m in response.context["cl"].result_list] == [(product.pk, 5)]
+    assert [(m.product_id, m.delta) for m in response.context["cl"].result_list] == [
+        (product.pk, 5)
+    ]
 
     response = staff_client.get(MOVEMENTS, {"product": str(other.pk)})
-    assert [(m.product_id, m.reason) for m in response.context["cl"].result_list] == [(other.pk, "initial")]
+    assert [(m.product_id, m.reason) for m in response.context["cl"].result_list] == [
+        (other.pk, "initial")
+    ]
 
     response = staff_client.get(MOVEMENTS, {"q": "OTHER"})
     assert [m.product_id for m in response.context["cl"].result_list] == [other.pk]
@@ -449,11 +499,18 @@ def test_movements_are_read_only(staff_client, admin_client, product):
 def test_confirm_step_rolls_back_everything_when_a_row_fails(staff_client, catalog):
     # The file changed (or the data did) between the preview and the confirm: still all or nothing.
     storage = TempFolderStorage(encoding="utf-8-sig", read_mode="r")
-    storage.save(b"sku,name,price,stock,reorder_level\nIN-1,Plenty,19.99,1,5\nLOW-1,Few left,19.99,-3,5\n")
+    storage.save(
+        b"sku,name,price,stock,reorder_level\nIN-1,Plenty,19.99,1,5\nLOW-1,Few left,19.99,-3,5\n"
+    )
     before = export_csv(staff_client)
     response = staff_client.post(
         f"{PRODUCTS}process_import/",
-        {"import_file_name": storage.name, "original_file_name": "p.csv", "format": "0", "resource": "0"},
+        {
+            "import_file_name": storage.name,
+            "original_file_name": "p.csv",
+            "format": "0",
+            "resource": "0",
+        },
         follow=True,
     )
     assert response.redirect_chain == [(f"{PRODUCTS}import/", 302)]

@@ -1,5 +1,6 @@
 """A store clerk in a real browser (headless Debian Chromium driven by Playwright) against a live
 server: log in, find a product, adjust its stock, and see the new stock and the movement."""
+
 import importlib
 import os
 from pathlib import Path
@@ -62,7 +63,9 @@ def store_staff_group(transactional_db) -> Group:
 
 # live_server serves from another thread, so the data must be committed (transaction=True).
 @pytest.mark.django_db(transaction=True)
-def test_clerk_adjusts_stock_in_the_browser(live_server, store_staff_group, make_product, browser_page):
+def test_clerk_adjusts_stock_in_the_browser(
+    live_server, store_staff_group, make_product, browser_page
+):
     clerk = User.objects.create_user("clerk", password=PASSWORD, is_staff=True)
     clerk.groups.add(store_staff_group)
     make_product(sku="MUG-1", name="Coffee mug", stock=10)
@@ -101,5 +104,9 @@ def test_clerk_adjusts_stock_in_the_browser(live_server, store_staff_group, make
     product = Product.objects.get(sku="MUG-1")
     movement = product.movements.first()
     assert (product.stock, movement.delta, movement.reason, movement.actor, movement.note) == (
-        15, 5, "restock", "clerk", "delivery 4711"
+        15,
+        5,
+        "restock",
+        "clerk",
+        "delivery 4711",
     )

@@ -1,4 +1,5 @@
 """low_stock_report and check_stock_ledger: output, exit status, and what they read."""
+
 from decimal import Decimal
 from io import StringIO
 

@@ -1,4 +1,5 @@
 """Creates the "store staff" group: what a shop assistant needs in the admin, no user management."""
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 

@@ -1,4 +1,5 @@
 """The order admin, driven as a logged-in store-staff user: list, filters, ship and cancel."""
+
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,9 @@ def orders_by_status(product, make_order):
     return {status: make_order(product, quantity=2, status=status) for status in Order.Status}
 
 
-def test_changelist_shows_product_quantity_total_status_and_created(staff_client, product, make_order):
+def test_changelist_shows_product_quantity_total_status_and_created(
+    staff_client, product, make_order
+):
     order = make_order(product, quantity=3)
     response = staff_client.get(ORDERS)
     assert response.status_code == 200
@@ -50,11 +53,17 @@ def test_date_filter_and_hierarchy(staff_client, orders_by_status):
     old = orders_by_status[Order.Status.PAID]
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
     page = staff_client.get(ORDERS)
-    date_filter = next(spec for spec in page.context["cl"].filter_specs if spec.title == "created at")
-    past_week = next(c for c in date_filter.choices(page.context["cl"]) if c["display"] == "Past 7 days")
+    date_filter = next(
+        spec for spec in page.context["cl"].filter_specs if spec.title == "created at"
+    )
+    past_week = next(
+        c for c in date_filter.choices(page.context["cl"]) if c["display"] == "Past 7 days"
+    )
     response = staff_client.get(ORDERS + past_week["query_string"])
     assert response.status_code == 200
-    assert sorted(listed_ids(response)) == sorted(o.pk for o in orders_by_status.values() if o != old)
+    assert sorted(listed_ids(response)) == sorted(
+        o.pk for o in orders_by_status.values() if o != old
+    )
     last_year = (timezone.now() - timedelta(days=400)).year
     response = staff_client.get(ORDERS, {"created_at__year": last_year})
     assert listed_ids(response) == [old.pk]
@@ -96,7 +105,9 @@ def test_mark_shipped_ships_paid_orders_and_reports_the_rest(staff_client, order
     }
 
 
-def test_cancel_restocks_like_the_api_and_reports_each_failure(staff_client, product, orders_by_status):
+def test_cancel_restocks_like_the_api_and_reports_each_failure(
+    staff_client, product, orders_by_status
+):
     ids = {status: order.pk for status, order in orders_by_status.items()}
     product.refresh_from_db()
     stock_before = product.stock
@@ -112,7 +123,10 @@ def test_cancel_restocks_like_the_api_and_reports_each_failure(staff_client, pro
     product.refresh_from_db()
     assert product.stock == stock_before + 4
     restocks = product.movements.filter(reason="order_canceled", actor="clerk")
-    assert sorted(restocks.values_list("order_id", "delta")) == [(ids["PENDING"], 2), (ids["PAID"], 2)]
+    assert sorted(restocks.values_list("order_id", "delta")) == [
+        (ids["PENDING"], 2),
+        (ids["PAID"], 2),
+    ]
     assert Order.objects.get(pk=ids["PAID"]).status == "CANCELED"
 
 

@@ -1,4 +1,5 @@
 """seed_demo and cancel_stale_orders: output, effect read back, and races with live traffic."""
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from io import StringIO
@@ -62,10 +63,16 @@ def test_seed_demo_creates_catalog_and_orders_through_the_services():
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent():
     run("seed_demo")
-    products, orders, movements = Product.objects.count(), Order.objects.count(), StockMovement.objects.count()
+    products, orders, movements = (
+        Product.objects.count(),
+        Order.objects.count(),
+        StockMovement.objects.count(),
+    )
     assert run("seed_demo") == "Demo data: 0 product(s) created, 0 order(s) placed.\n"
     assert (Product.objects.count(), Order.objects.count(), StockMovement.objects.count()) == (
-        products, orders, movements
+        products,
+        orders,
+        movements,
     )
 
 
@@ -134,7 +141,10 @@ def test_cancel_stale_orders_default_age_is_24_hours(stale_setup):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("text", "ids"), [("30m", "all pending"), ("2d", "none"), ("90s", "all pending"), ("36500d", "none")])
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [("30m", "all pending"), ("2d", "none"), ("90s", "all pending"), ("36500d", "none")],
+)
 def test_cancel_stale_orders_age_units(product, make_order, text, ids):
     orders = [make_order(product), make_order(product)]
     age(orders, hours=1)
@@ -212,7 +222,9 @@ def test_cancel_stale_orders_skips_orders_locked_by_a_live_request(product, make
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cancel_stale_orders_racing_api_cancels_and_itself_restocks_each_order_once(product, make_order):
+def test_cancel_stale_orders_racing_api_cancels_and_itself_restocks_each_order_once(
+    product, make_order
+):
     orders = [make_order(product, quantity=1) for _ in range(6)]
     age(orders, hours=48)
     calls = [lambda: run("cancel_stale_orders", "--older-than", "24h")] * 2 + [

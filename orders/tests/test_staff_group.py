@@ -1,4 +1,5 @@
 """The "store staff" group from the data migration: what a shop assistant can and cannot do."""
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
@@ -34,7 +35,8 @@ def test_staff_can_open_the_shop_pages(staff_client, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/auth/user/", "/admin/auth/user/add/", "/admin/auth/group/", "/admin/auth/group/add/"]
+    "url",
+    ["/admin/auth/user/", "/admin/auth/user/add/", "/admin/auth/group/", "/admin/auth/group/add/"],
 )
 def test_staff_cannot_manage_users_or_groups(staff_client, url):
     assert staff_client.get(url).status_code == 403
@@ -56,7 +58,9 @@ def test_staff_user_outside_the_group_sees_no_shop_pages(client, django_user_mod
         assert client.get(url).status_code == 403
 
 
-def test_view_only_staff_cannot_adjust_stock_or_run_actions(client, django_user_model, product, make_order):
+def test_view_only_staff_cannot_adjust_stock_or_run_actions(
+    client, django_user_model, product, make_order
+):
     user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_product", "view_order"])

@@ -1,4 +1,5 @@
 """ADMIN_URL moves the staff admin; the default stays /admin/ (with a redirect from /admin)."""
+
 import os
 import subprocess
 import sys
@@ -7,8 +8,9 @@ import pytest
 from django.conf import settings
 
 RESOLVE = (
-    "import django; django.setup(); from django.conf import settings; from django.urls import reverse; "
-    "print(settings.ADMIN_URL, reverse('admin:index'), reverse('admin:inventory_product_changelist'))"
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.urls import reverse; print(settings.ADMIN_URL, reverse('admin:index'), "
+    "reverse('admin:inventory_product_changelist'))"
 )
 
 
@@ -16,7 +18,11 @@ def boot(**env_vars):
     env = {key: value for key, value in os.environ.items() if key != "ADMIN_URL"}
     env.update(DJANGO_SETTINGS_MODULE="webstore.settings", DEBUG="true", **env_vars)
     return subprocess.run(
-        [sys.executable, "-c", RESOLVE], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True
+        [sys.executable, "-c", RESOLVE],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
     )
 
 

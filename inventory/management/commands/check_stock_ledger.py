@@ -1,4 +1,5 @@
 """Verifies the ledger invariant stock == sum(movements) for every product."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory.models import Product
@@ -17,8 +18,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Stock ledger OK: {Product.objects.count()} product(s) checked.")
             return
         for product in mismatches:
+            difference = product.stock - product.ledger_stock
             self.stdout.write(
                 f"id={product.pk} sku={product.sku} stock={product.stock} "
-                f"ledger={product.ledger_stock} difference={product.stock - product.ledger_stock:+d}"
+                f"ledger={product.ledger_stock} difference={difference:+d}"
             )
         raise CommandError(f"Stock ledger mismatch for {len(mismatches)} product(s).")

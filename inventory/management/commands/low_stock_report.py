@@ -1,4 +1,5 @@
 """Lists live products at or below their reorder level, as a table or CSV."""
+
 import csv
 
 from django.core.management.base import BaseCommand
@@ -30,5 +31,6 @@ class Command(BaseCommand):
         table = [COLUMNS, *[tuple(str(value) for value in row) for row in rows]]
         widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
         for row in table:
-            self.stdout.write("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+            cells = (value.ljust(width) for value, width in zip(row, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())
         self.stdout.write(f"{len(rows)} product(s) at or below their reorder level.")

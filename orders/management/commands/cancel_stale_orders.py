@@ -1,4 +1,5 @@
 """Cancels PENDING orders older than an age, returning their stock."""
+
 import re
 from datetime import timedelta
 
@@ -18,7 +19,8 @@ def parse_age(text: str) -> timedelta:
     age = timedelta(**{UNITS[match[2]]: int(match[1])}) if match else None
     if age is None or not timedelta(0) < age <= MAX_AGE:
         raise CommandError(
-            f"--older-than: expected a positive age up to 36500d, like 30m, 24h or 7d; got {text!r}."
+            "--older-than: expected a positive age up to 36500d, like 30m, 24h or 7d; "
+            f"got {text!r}."
         )
     return age
 
@@ -48,4 +50,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Canceled {len(result.canceled)} order(s): {ids}.")
         if result.skipped:
             skipped = ", ".join(map(str, result.skipped))
-            self.stdout.write(f"Skipped {len(result.skipped)} (busy or no longer pending): {skipped}.")
+            self.stdout.write(
+                f"Skipped {len(result.skipped)} (busy or no longer pending): {skipped}."
+            )

@@ -1,4 +1,5 @@
 """Creates a demo catalog and a few orders for a first look; safe to run again."""
+
 from django.core.management.base import BaseCommand
 
 from inventory.services import catalog_seed_demo
@@ -16,4 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         products = catalog_seed_demo(actor=ACTOR)
         orders = order_seed_demo(actor=ACTOR)
-        self.stdout.write(f"Demo data: {len(products)} product(s) created, {len(orders)} order(s) placed.")
+        self.stdout.write(
+            f"Demo data: {len(products)} product(s) created, {len(orders)} order(s) placed."
+        )
