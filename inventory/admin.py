@@ -106,6 +106,16 @@ class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
             "movement_history",
         ]
 
+    def has_change_permission(self, request, obj=None):
+        # An archived product is view-only (the services refuse to change it): restore it first.
+        if obj is not None and obj.is_archived:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_import_permission(self, request):
+        # An import both creates and changes products.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # Products are archived (an action), never deleted: orders and the ledger point at them.
         return False

@@ -144,7 +144,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_BODY_BYTES", default=1024 * 1024)
 # --- Staff admin: CSV import/export (django-import-export) ------------------------------------
 # An import runs in one transaction and is rolled back whole when any row fails.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- REST framework ---------------------------------------------------------------------------

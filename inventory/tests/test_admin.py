@@ -5,9 +5,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from import_export.tmp_storages import TempFolderStorage
 
 from inventory.models import Product, StockMovement
@@ -518,3 +521,59 @@ def test_confirm_step_rolls_back_everything_when_a_row_fails(staff_client, catal
         "Nothing was imported. row 2: stock: Ensure this value is greater than or equal to 0."
     ]
     assert export_csv(staff_client) == before
+
+
+def test_an_archived_product_is_view_only_until_restored(staff_client, catalog):
+    archived = catalog["archived"]
+    response = staff_client.get(f"{PRODUCTS}{archived.pk}/change/")
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert "adjust-stock-link" not in response.content.decode()
+    response = staff_client.post(
+        f"{PRODUCTS}{archived.pk}/change/",
+        {"sku": "OLD-1", "name": "Renamed", "price": "1.00", "reorder_level": "5"},
+    )
+    assert response.status_code == 403
+    assert staff_client.get(f"{PRODUCTS}{archived.pk}/adjust-stock/").status_code == 403
+    archived.refresh_from_db()
+    assert (archived.name, archived.stock) == ("Retired", 3)
+
+
+def test_a_sku_taken_after_the_form_check_becomes_a_message(staff_client, product, monkeypatch):
+    # Another request takes the SKU between the form's check and the service's insert.
+    monkeypatch.setattr("inventory.forms.product_sku_taken", lambda **kwargs: False)
+    response = staff_client.post(
+        f"{PRODUCTS}add/",
+        {"sku": "PROD-001", "name": "Twin", "price": "1.00", "stock": "1", "reorder_level": "5"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert messages_of(response) == ["Not saved: Product with SKU 'PROD-001' already exists"]
+    assert Product.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", [PRODUCTS, MOVEMENTS])
+def test_changelist_query_count_does_not_grow_with_rows(staff_client, make_product, url):
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        make_product()
+    few = queries_for_page()
+    for _ in range(30):
+        make_product()
+    assert queries_for_page() == few
+
+
+@pytest.mark.parametrize(
+    "codenames", [["view_product", "change_product"], ["view_product", "add_product"]]
+)
+def test_import_needs_both_add_and_change(client, django_user_model, codenames):
+    user = django_user_model.objects.create_user("half", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    assert client.get(f"{PRODUCTS}import/").status_code == 403
+    assert client.get(f"{PRODUCTS}export/").status_code == 200
