@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 # Tests run as production does (DEBUG off) with throwaway secrets.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-webhook-secret
 
-.PHONY: run test install
+# Debian's Chromium drives the admin's browser test (inventory/tests/test_browser.py).
+export CHROMIUM_PATH ?= /usr/bin/chromium
+
+.PHONY: run test install browser
 
 install: $(VENV)/.installed
 
@@ -28,5 +31,17 @@ run: install .env staticfiles/staticfiles.json
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 ## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL).
-test: install
+test: install browser
 	$(TEST_ENV) $(BIN)/pytest
+
+## Installs Debian's chromium for the browser test when it is missing (needs root and apt-get).
+browser:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium not found at $(CHROMIUM_PATH): run 'sudo apt-get install chromium'" \
+	      "or set CHROMIUM_PATH (the browser test fails without it)."; \
+	  fi; \
+	fi

@@ -3,7 +3,8 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
-from django.test import override_settings
+from django.contrib.auth.models import Group, User
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from inventory.models import Product
@@ -23,6 +24,13 @@ def _plain_static_storage():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Production-strength hashing costs a second per staff user on a small machine.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 
@@ -63,3 +71,21 @@ def make_order(db):
         return order
 
     return make
+
+
+STAFF_PASSWORD = "staff-test-password-1"
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    """A shop assistant: staff, in the "store staff" group made by the data migration."""
+    user = User.objects.create_user("clerk", password=STAFF_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="store staff"))
+    return user
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client

@@ -3,11 +3,27 @@
 `Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 API_ACTOR = "api"
+
+
+def default_reorder_level() -> int:
+    """The reorder level new products start with (setting LOW_STOCK_THRESHOLD)."""
+    return settings.LOW_STOCK_THRESHOLD
+
+
+class StockStatus(models.TextChoices):
+    IN_STOCK = "in_stock", "In stock"
+    LOW = "low", "Low stock"
+    OUT = "out", "Out of stock"
+    ARCHIVED = "archived", "Archived"
 
 
 class ProductQuerySet(models.QuerySet):
@@ -15,12 +31,38 @@ class ProductQuerySet(models.QuerySet):
         """Products that are not archived: the only ones the API shows or sells."""
         return self.filter(archived_at__isnull=True)
 
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def in_stock(self):
+        """Live products with more on hand than their reorder level."""
+        return self.live().filter(stock__gt=F("reorder_level"))
+
+    def low_stock(self):
+        """Live products that still have stock, but no more than their reorder level."""
+        return self.live().filter(stock__gt=0, stock__lte=F("reorder_level"))
+
+    def out_of_stock(self):
+        return self.live().filter(stock=0)
+
+    def at_or_below_reorder_level(self):
+        """Live products that need reordering: low or out of stock."""
+        return self.live().filter(stock__lte=F("reorder_level"))
+
 
 class Product(models.Model):
     sku = models.CharField(max_length=64, db_index=True)
     name = models.CharField(max_length=255, db_index=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    stock = models.IntegerField(default=0)
+    # The validators give forms and imports field errors; the CheckConstraints guard the rows.
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    # Staff-only: at or below this count the product is "low stock" (never part of the API body).
+    reorder_level = models.PositiveIntegerField(
+        default=default_reorder_level,
+        help_text="At or below this stock count the product counts as low stock.",
+    )
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,6 +88,17 @@ class Product(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def stock_status(self) -> StockStatus:
+        """Where the product stands for staff: archived, out, low (<= reorder level) or in stock."""
+        if self.is_archived:
+            return StockStatus.ARCHIVED
+        if self.stock == 0:
+            return StockStatus.OUT
+        if self.stock <= self.reorder_level:
+            return StockStatus.LOW
+        return StockStatus.IN_STOCK
 
 
 class MovementReason(models.TextChoices):

@@ -1,5 +1,6 @@
 """Product queries shared by the API, the admin, the orders app and the commands."""
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from inventory.exceptions import ProductNotFound
 from inventory.models import Product
@@ -8,6 +9,11 @@ from inventory.models import Product
 def product_list() -> QuerySet[Product]:
     """Live (not archived) products in id order."""
     return Product.objects.live().order_by("pk")
+
+
+def product_sku_taken(*, sku: str, exclude_pk: int | None = None) -> bool:
+    """Whether a live product (other than `exclude_pk`) already uses `sku`."""
+    return Product.objects.live().filter(sku=sku).exclude(pk=exclude_pk).exists()
 
 
 def product_get(*, product_id: int, for_update: bool = False, archived_ok: bool = False) -> Product:
@@ -23,3 +29,20 @@ def product_get(*, product_id: int, for_update: bool = False, archived_ok: bool 
         return queryset.get(pk=product_id)
     except Product.DoesNotExist:
         raise ProductNotFound(product_id) from None
+
+
+def product_low_stock_list() -> QuerySet[Product]:
+    """Live products at or below their reorder level (out of stock included), emptiest first."""
+    return Product.objects.at_or_below_reorder_level().order_by("stock", "sku")
+
+
+def product_ledger_mismatches() -> QuerySet[Product]:
+    """Products (archived too) whose stock differs from the sum of their ledger movements.
+
+    Each carries `ledger_stock`, the sum of its movements (0 when it has none).
+    """
+    return (
+        Product.objects.annotate(ledger_stock=Coalesce(Sum("movements__delta"), 0))
+        .exclude(stock=F("ledger_stock"))
+        .order_by("pk")
+    )

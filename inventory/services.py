@@ -9,41 +9,71 @@ from django.utils import timezone
 
 from inventory.exceptions import InsufficientStock, SkuConflict
 from inventory.models import API_ACTOR, Product, StockMovement
-from inventory.selectors import product_get
+from inventory.selectors import product_get, product_sku_taken
 
 # Fields a product update may change; stock changes become ledger adjustments.
-UPDATABLE_FIELDS = frozenset({"sku", "name", "price", "stock"})
+UPDATABLE_FIELDS = frozenset({"sku", "name", "price", "reorder_level", "stock"})
+CATALOG_FIELDS = ("sku", "name", "price", "reorder_level")
 
-
-def _sku_taken(*, sku: str, exclude_pk: int | None = None) -> bool:
-    return Product.objects.live().filter(sku=sku).exclude(pk=exclude_pk).exists()
+# The staff demo catalog (`manage.py seed_demo`): sku, name, price, stock, reorder level. Some
+# start low or out of stock so every admin filter shows something.
+DEMO_CATALOG = (
+    ("DEMO-LAPTOP", "Laptop 14-inch", "999.99", 25, 5),
+    ("DEMO-MOUSE", "Wireless mouse", "24.90", 120, 20),
+    ("DEMO-KEYBOARD", "Mechanical keyboard", "79.00", 4, 5),
+    ("DEMO-MONITOR", "27-inch monitor", "249.50", 12, 3),
+    ("DEMO-CABLE", "USB-C cable 1 m", "9.99", 300, 50),
+    ("DEMO-HEADSET", "Headset with microphone", "59.00", 2, 5),
+    ("DEMO-WEBCAM", "HD webcam", "39.95", 0, 5),
+    ("DEMO-DOCK", "USB-C dock", "129.00", 8, 2),
+)
 
 
 @transaction.atomic
 def product_create(
-    *, sku: str, name: str, price: Decimal, stock: int = 0, actor: str = API_ACTOR
+    *,
+    sku: str,
+    name: str,
+    price: Decimal,
+    stock: int = 0,
+    reorder_level: int | None = None,
+    actor: str = API_ACTOR,
+    reason: str = StockMovement.Reason.INITIAL,
+    note: str = "",
 ) -> Product:
-    """Creates a live product and records its initial stock; raises SkuConflict."""
-    if _sku_taken(sku=sku):
+    """Creates a live product and records its starting stock; raises SkuConflict.
+
+    `reorder_level` defaults to the LOW_STOCK_THRESHOLD setting; `reason` lets a CSV import
+    record its products' starting stock as an `import` movement.
+    """
+    if product_sku_taken(sku=sku):
         raise SkuConflict(sku)
+    fields = {"sku": sku, "name": name, "price": price, "stock": stock}
+    if reorder_level is not None:
+        fields["reorder_level"] = reorder_level
     try:
         # The savepoint keeps the outer transaction usable when a concurrent create won the
         # race to the unique index; that loser gets the same 409 as the pre-check.
         with transaction.atomic():
-            product = Product.objects.create(sku=sku, name=name, price=price, stock=stock)
+            product = Product.objects.create(**fields)
     except IntegrityError:
         raise SkuConflict(sku) from None
     StockMovement.objects.create(
-        product=product, delta=stock, reason=StockMovement.Reason.INITIAL, actor=actor
+        product=product, delta=stock, reason=reason, actor=actor, note=note
     )
     return product
 
 
 @transaction.atomic
 def product_update(
-    *, product_id: int, changes: Mapping[str, Any], actor: str = API_ACTOR, note: str = ""
+    *,
+    product_id: int,
+    changes: Mapping[str, Any],
+    actor: str = API_ACTOR,
+    note: str = "",
+    stock_reason: str = StockMovement.Reason.ADJUSTMENT,
 ) -> Product:
-    """Applies a partial update; a new stock count is written as a ledger adjustment.
+    """Applies a partial update; a new stock count is written to the ledger as `stock_reason`.
 
     Raises ProductNotFound or SkuConflict.
     """
@@ -52,9 +82,9 @@ def product_update(
         raise ValueError(f"Not updatable: {sorted(unexpected)}")
     product = product_get(product_id=product_id, for_update=True)
     new_sku = changes.get("sku", product.sku)
-    if new_sku != product.sku and _sku_taken(sku=new_sku, exclude_pk=product.pk):
+    if new_sku != product.sku and product_sku_taken(sku=new_sku, exclude_pk=product.pk):
         raise SkuConflict(new_sku)
-    catalog_fields = [field for field in ("sku", "name", "price") if field in changes]
+    catalog_fields = [field for field in CATALOG_FIELDS if field in changes]
     if catalog_fields:
         for field in catalog_fields:
             setattr(product, field, changes[field])
@@ -67,7 +97,7 @@ def product_update(
         stock_move(
             product=product,
             delta=changes["stock"] - product.stock,
-            reason=StockMovement.Reason.ADJUSTMENT,
+            reason=stock_reason,
             actor=actor,
             note=note,
         )
@@ -89,7 +119,7 @@ def product_restore(*, product_id: int) -> Product:
     product = product_get(product_id=product_id, for_update=True, archived_ok=True)
     if not product.is_archived:
         return product
-    if _sku_taken(sku=product.sku):
+    if product_sku_taken(sku=product.sku):
         raise SkuConflict(product.sku)
     product.archived_at = None
     product.save(update_fields=["archived_at", "updated_at"])
@@ -106,6 +136,46 @@ def stock_adjust(
     """
     product = product_get(product_id=product_id, for_update=True, archived_ok=True)
     return stock_move(product=product, delta=delta, reason=reason, actor=actor, note=note)
+
+
+@transaction.atomic
+def stock_set(
+    *, product_id: int, count: int, reason: str, actor: str = API_ACTOR, note: str = ""
+) -> StockMovement | None:
+    """Locks the product and sets its stock to a counted number, recording the difference.
+
+    The difference is taken under the lock, so a sale between reading the page and saving the
+    count is not lost. Returns None when the count equals the stock (nothing to record).
+    Raises ProductNotFound, or InsufficientStock for a negative count.
+    """
+    product = product_get(product_id=product_id, for_update=True, archived_ok=True)
+    if count == product.stock:
+        return None
+    return stock_move(
+        product=product, delta=count - product.stock, reason=reason, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def catalog_seed_demo(*, actor: str) -> list[Product]:
+    """Creates the demo catalog's products that are missing (by live SKU); returns those created.
+
+    Running it again creates nothing, so it is safe to repeat.
+    """
+    created = []
+    for sku, name, price, stock, reorder_level in DEMO_CATALOG:
+        if not product_sku_taken(sku=sku):
+            created.append(
+                product_create(
+                    sku=sku,
+                    name=name,
+                    price=Decimal(price),
+                    stock=stock,
+                    reorder_level=reorder_level,
+                    actor=actor,
+                )
+            )
+    return created
 
 
 def stock_move(

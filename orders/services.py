@@ -1,8 +1,12 @@
 """Every write to orders. Locks are always taken order row first, then product row."""
-from django.db import transaction
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from inventory.exceptions import InsufficientStock
-from inventory.models import API_ACTOR, StockMovement
+from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get
 from inventory.services import stock_move
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
@@ -74,3 +78,79 @@ def _cancel_locked(order: Order, *, actor: str) -> Order:
     order.status = Order.Status.CANCELED
     order.save(update_fields=["status", "updated_at"])
     return order
+
+
+@dataclass
+class StaleCancelResult:
+    """What order_cancel_stale did: orders canceled, and stale orders it left alone."""
+
+    canceled: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def order_list_stale(*, older_than: timedelta):
+    """PENDING orders created more than `older_than` ago, oldest first."""
+    cutoff = timezone.now() - older_than
+    return Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).order_by("pk")
+
+
+def order_cancel_stale(
+    *, older_than: timedelta, actor: str, dry_run: bool = False
+) -> StaleCancelResult:
+    """Cancels PENDING orders older than `older_than`, restocking each like order_cancel.
+
+    Each order is canceled in its own short transaction, so live traffic waits on at most one
+    order. Where the database can (PostgreSQL), rows locked by a live request are skipped rather
+    than waited for, and left for the next run; SQLite serializes writers instead. An order that
+    stopped being PENDING meanwhile (paid, canceled) is skipped too. With `dry_run`, reports the
+    candidates as `canceled` and changes nothing.
+    """
+    stale = order_list_stale(older_than=older_than)
+    candidates = list(stale.values_list("pk", flat=True))
+    if dry_run:
+        return StaleCancelResult(canceled=candidates)
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    result = StaleCancelResult()
+    for order_id in candidates:
+        with transaction.atomic():
+            order = stale.select_for_update(skip_locked=skip_locked).filter(pk=order_id).first()
+            if order is None:
+                result.skipped.append(order_id)
+                continue
+            _cancel_locked(order, actor=actor)
+            result.canceled.append(order_id)
+    return result
+
+
+# Demo orders placed by `manage.py seed_demo`: sku, quantity, status to walk the order to.
+DEMO_ORDERS = (
+    ("DEMO-LAPTOP", 1, Order.Status.PENDING),
+    ("DEMO-MOUSE", 3, Order.Status.PAID),
+    ("DEMO-MONITOR", 2, Order.Status.SHIPPED),
+    ("DEMO-CABLE", 5, Order.Status.CANCELED),
+)
+_DEMO_PATHS = {
+    Order.Status.PENDING: (),
+    Order.Status.PAID: (Order.Status.PAID,),
+    Order.Status.SHIPPED: (Order.Status.PAID, Order.Status.SHIPPED),
+    Order.Status.CANCELED: (Order.Status.CANCELED,),
+}
+
+
+@transaction.atomic
+def order_seed_demo(*, actor: str) -> list[Order]:
+    """Places the demo orders for demo products that have no orders yet; returns those placed.
+
+    Orders go through order_place and order_transition, so stock and the ledger stay exact.
+    Running it again places nothing.
+    """
+    placed = []
+    for sku, quantity, status in DEMO_ORDERS:
+        product = Product.objects.live().filter(sku=sku).first()
+        if product is None or product.orders.exists():
+            continue
+        order = order_place(product_id=product.pk, quantity=quantity, actor=actor)
+        for step in _DEMO_PATHS[status]:
+            order = order_transition(order_id=order.pk, status=step, actor=actor)
+        placed.append(order)
+    return placed

@@ -34,6 +34,12 @@ def _required_secret(name: str, dev_default: str) -> str:
 SECRET_KEY = _required_secret("SECRET_KEY", DEV_SECRET_KEY)
 WEBHOOK_SECRET = _required_secret("WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
 STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD").upper()
+# Reorder level a new product starts with; at or below it the product is "low stock".
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
+# Where the staff admin is mounted; production may move it off the well-known path.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must name a path, e.g. admin/.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "import_export",
     "inventory",
     "orders",
     "payments",
@@ -133,6 +140,11 @@ STORAGES = {
 
 # Bodies larger than this are refused with 413 by the JSON parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_BODY_BYTES", default=1024 * 1024)
+
+# --- Staff admin: CSV import/export (django-import-export) ------------------------------------
+# An import runs in one transaction and is rolled back whole when any row fails.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

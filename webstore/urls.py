@@ -1,4 +1,5 @@
 """Mounts the apps' APIs, the docs, the health check and the admin."""
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -7,8 +8,11 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, 
 from webstore import views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path(
+        settings.ADMIN_URL.rstrip("/"),
+        RedirectView.as_view(url=f"/{settings.ADMIN_URL}", permanent=True),
+    ),
     re_path(r"^health/?$", views.health, name="health"),
     re_path(r"^openapi\.json/?$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),

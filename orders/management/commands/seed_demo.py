@@ -1,0 +1,22 @@
+"""Creates a demo catalog and a few orders for a first look; safe to run again."""
+
+from django.core.management.base import BaseCommand
+
+from inventory.services import catalog_seed_demo
+from orders.services import order_seed_demo
+
+ACTOR = "seed_demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo catalog (DEMO-* SKUs, some low or out of stock) and a few orders in "
+        "every status, through the services. Idempotent: only what is missing is created."
+    )
+
+    def handle(self, *args, **options):
+        products = catalog_seed_demo(actor=ACTOR)
+        orders = order_seed_demo(actor=ACTOR)
+        self.stdout.write(
+            f"Demo data: {len(products)} product(s) created, {len(orders)} order(s) placed."
+        )

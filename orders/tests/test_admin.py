@@ -1,0 +1,161 @@
+"""The order admin, driven as a logged-in store-staff user: list, filters, ship and cancel."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = "/admin/orders/order/"
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def listed_ids(response) -> list[int]:
+    return [order.pk for order in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def orders_by_status(product, make_order):
+    return {status: make_order(product, quantity=2, status=status) for status in Order.Status}
+
+
+def test_changelist_shows_product_quantity_total_status_and_created(
+    staff_client, product, make_order
+):
+    order = make_order(product, quantity=3)
+    response = staff_client.get(ORDERS)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<td class="field-product nowrap">PROD-001 — Laptop</td>' in html
+    assert '<td class="field-quantity">3</td>' in html
+    assert '<td class="field-total">2999.97</td>' in html
+    assert '<td class="field-status">Pending</td>' in html
+    assert '<td class="field-created_at nowrap">' in html
+    assert listed_ids(response) == [order.pk]
+
+
+@pytest.mark.parametrize("status", list(Order.Status))
+def test_status_filter(staff_client, orders_by_status, status):
+    response = staff_client.get(ORDERS, {"status__exact": status})
+    assert listed_ids(response) == [orders_by_status[status].pk]
+
+
+def test_date_filter_and_hierarchy(staff_client, orders_by_status):
+    old = orders_by_status[Order.Status.PAID]
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    page = staff_client.get(ORDERS)
+    date_filter = next(
+        spec for spec in page.context["cl"].filter_specs if spec.title == "created at"
+    )
+    past_week = next(
+        c for c in date_filter.choices(page.context["cl"]) if c["display"] == "Past 7 days"
+    )
+    response = staff_client.get(ORDERS + past_week["query_string"])
+    assert response.status_code == 200
+    assert sorted(listed_ids(response)) == sorted(
+        o.pk for o in orders_by_status.values() if o != old
+    )
+    last_year = (timezone.now() - timedelta(days=400)).year
+    response = staff_client.get(ORDERS, {"created_at__year": last_year})
+    assert listed_ids(response) == [old.pk]
+
+
+@pytest.mark.parametrize("term", ["PROD-001", "laptop"])
+def test_search_by_product(staff_client, orders_by_status, make_product, make_order, term):
+    make_order(make_product(sku="OTHER", name="Mouse"))
+    response = staff_client.get(ORDERS, {"q": term})
+    assert sorted(listed_ids(response)) == sorted(o.pk for o in orders_by_status.values())
+
+
+def test_search_by_order_id_and_a_non_numeric_term_never_fails(staff_client, orders_by_status):
+    paid = orders_by_status[Order.Status.PAID]
+    assert listed_ids(staff_client.get(ORDERS, {"q": str(paid.pk)})) == [paid.pk]
+    response = staff_client.get(ORDERS, {"q": "nonsense"})
+    assert response.status_code == 200
+    assert listed_ids(response) == []
+
+
+def test_mark_shipped_ships_paid_orders_and_reports_the_rest(staff_client, orders_by_status):
+    ids = {status: order.pk for status, order in orders_by_status.items()}
+    response = staff_client.post(
+        ORDERS, {"action": "mark_shipped", "_selected_action": list(ids.values())}, follow=True
+    )
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        f"order {ids['PENDING']} is PENDING and cannot be shipped",
+        f"order {ids['SHIPPED']} is SHIPPED and cannot be shipped",
+        f"order {ids['CANCELED']} is CANCELED and cannot be shipped",
+        "1 order marked shipped.",
+    ]
+    statuses = dict(Order.objects.values_list("pk", "status"))
+    assert statuses == {
+        ids["PENDING"]: "PENDING",
+        ids["PAID"]: "SHIPPED",
+        ids["SHIPPED"]: "SHIPPED",
+        ids["CANCELED"]: "CANCELED",
+    }
+
+
+def test_cancel_restocks_like_the_api_and_reports_each_failure(
+    staff_client, product, orders_by_status
+):
+    ids = {status: order.pk for status, order in orders_by_status.items()}
+    product.refresh_from_db()
+    stock_before = product.stock
+    response = staff_client.post(
+        ORDERS, {"action": "cancel_orders", "_selected_action": list(ids.values())}, follow=True
+    )
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        f"order {ids['SHIPPED']} is SHIPPED and cannot be canceled",
+        f"order {ids['CANCELED']} is CANCELED and cannot be canceled",
+        "2 orders canceled.",
+    ]
+    product.refresh_from_db()
+    assert product.stock == stock_before + 4
+    restocks = product.movements.filter(reason="order_canceled", actor="clerk")
+    assert sorted(restocks.values_list("order_id", "delta")) == [
+        (ids["PENDING"], 2),
+        (ids["PAID"], 2),
+    ]
+    assert Order.objects.get(pk=ids["PAID"]).status == "CANCELED"
+
+
+def test_order_page_is_read_only(staff_client, orders_by_status):
+    order = orders_by_status[Order.Status.PENDING]
+    response = staff_client.get(f"{ORDERS}{order.pk}/change/")
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    response = staff_client.post(f"{ORDERS}{order.pk}/change/", {"status": "SHIPPED"})
+    assert response.status_code == 403
+    assert staff_client.get(f"{ORDERS}add/").status_code == 403
+    assert staff_client.get(f"{ORDERS}{order.pk}/delete/").status_code == 403
+    order.refresh_from_db()
+    assert order.status == "PENDING"
+
+
+def test_changelist_query_count_does_not_grow_with_rows(staff_client, make_product, make_order):
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(ORDERS)
+        assert response.status_code == 200
+        return len(captured)
+
+    products = [make_product(stock=1000) for _ in range(5)]
+    for product in products:
+        make_order(product)
+    few = queries_for_page()
+    for product in products:
+        for _ in range(9):
+            make_order(product, quantity=1)
+    assert Order.objects.count() == 50
+    assert queries_for_page() == few
