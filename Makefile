@@ -9,7 +9,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-we
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-otel.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@

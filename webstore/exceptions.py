@@ -4,6 +4,7 @@ Apps raise typed errors carrying the facts (`InsufficientStock(product_id, reque
 available)`); each states its `detail` body. The handler chooses the HTTP status from the
 error's kind, so domain code never speaks HTTP and views never build error dicts.
 """
+import logging
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -14,6 +15,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger("webstore")
 
 
 class DomainError(Exception):
@@ -54,10 +57,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response({"detail": exc.detail}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is unreachable or busy past its timeout: a retryable condition,
-        # not a bug, so clients get 503 with a hint instead of a traceback.
+        # not a bug, so clients get 503 with a hint instead of a traceback. The request id
+        # ties the answer to the logged cause.
         set_rollback()
+        logger.warning("database_unavailable", extra={"error": str(exc)})
         return Response(
-            {"detail": "Service temporarily unavailable"},
+            {
+                "detail": "Service temporarily unavailable",
+                "request_id": getattr(context["request"], "request_id", None),
+            },
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)},
         )

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, access log and request metrics cover everything below.
+    "webstore.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,9 +182,19 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Logs ----------------------------------------------------------------------------------
+# JSON lines in production, readable lines locally; every line carries the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+# One line per request (method, path, status, duration, request id, API key name).
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {"()": "webstore.logs.structured_formatter", "log_format": LOG_FORMAT},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    # Django's own loggers go through the root handler too, not through Django's plain ones.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

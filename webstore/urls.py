@@ -1,4 +1,4 @@
-"""Mounts the apps' APIs, the docs, the health check and the admin."""
+"""Mounts the apps' APIs, the docs, health and metrics, and the admin."""
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     re_path(r"^health/?$", views.health, name="health"),
+    re_path(r"^health/ready/?$", views.health_ready, name="health-ready"),
+    re_path(r"^metrics/?$", views.metrics, name="metrics"),
     re_path(r"^openapi\.json/?$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
