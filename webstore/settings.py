@@ -194,7 +194,11 @@ LOGGING = {
         "structured": {"()": "webstore.logs.structured_formatter", "log_format": LOG_FORMAT},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
-    # Django's own loggers go through the root handler too, not through Django's plain ones.
-    "loggers": {"django": {"handlers": [], "level": "INFO"}},
+    "loggers": {
+        # Django's own loggers go through the root handler too, not through Django's plain ones.
+        "django": {"handlers": [], "level": "INFO"},
+        # 4xx answers are in the access log already; crashes (5xx) are still logged here.
+        "django.request": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
