@@ -29,6 +29,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# No control socket: unused here, and its default path is shared by every gunicorn on the host.
+control_socket_disable = True
 # The app writes the access log itself (one structured line per request with the request id;
 # ACCESS_LOG=false turns it off), so gunicorn's own access log stays off.
 accesslog = None

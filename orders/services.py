@@ -87,7 +87,11 @@ def _cancel_locked(order: Order, *, actor: str) -> Order:
     order.status = Order.Status.CANCELED
     order.save(update_fields=["status", "updated_at"])
     _record_on_commit(
-        "order_canceled", order, actor=actor, previous_status=previous_status, counter=ORDERS_CANCELED
+        "order_canceled",
+        order,
+        actor=actor,
+        previous_status=previous_status,
+        counter=ORDERS_CANCELED,
     )
     return order
 

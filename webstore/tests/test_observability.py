@@ -43,7 +43,7 @@ def test_a_well_formed_caller_request_id_is_kept(api_client, db):
 
 
 @pytest.mark.parametrize(
-    "incoming", ["", "has space", "line\nbreak", "x" * 129, "quote\"d", "ünïcode"]
+    "incoming", ["", "has space", "line\nbreak", "x" * 129, 'quote"d', "ünïcode"]
 )
 def test_a_malformed_caller_request_id_is_replaced(api_client, incoming):
     response = api_client.get("/health", HTTP_X_REQUEST_ID=incoming)
@@ -88,9 +88,14 @@ def test_the_access_line_names_the_api_key_that_authenticated(json_log, settings
 
 
 @pytest.mark.django_db(transaction=True)
-def test_order_events_are_logged_with_the_request_id_and_counted(api_client, make_product, json_log):
+def test_order_events_are_logged_with_the_request_id_and_counted(
+    api_client, make_product, json_log
+):
     product = make_product(stock=3)
-    placed, canceled = counter("webstore_orders_placed_total"), counter("webstore_orders_canceled_total")
+    placed, canceled = (
+        counter("webstore_orders_placed_total"),
+        counter("webstore_orders_canceled_total"),
+    )
     rejected = counter("webstore_insufficient_stock_total")
     moved_out = counter("webstore_stock_movements_total", reason="order_placed")
     moved_back = counter("webstore_stock_movements_total", reason="order_canceled")
@@ -104,7 +109,9 @@ def test_order_events_are_logged_with_the_request_id_and_counted(api_client, mak
     order_id = create.json()["id"]
     [placed_line] = lines_of(log, "order_placed")
     assert placed_line["request_id"] == create["X-Request-ID"]
-    assert {k: placed_line[k] for k in ("logger", "order_id", "product_id", "quantity", "status")} == {
+    assert {
+        k: placed_line[k] for k in ("logger", "order_id", "product_id", "quantity", "status")
+    } == {
         "logger": "orders",
         "order_id": order_id,
         "product_id": product.pk,
@@ -152,9 +159,14 @@ def test_metrics_endpoint_exposes_request_and_business_series(api_client, db):
     assert response["Content-Type"].startswith("text/plain; version=")
     text = response.content.decode()
     assert re.search(
-        r'^webstore_http_requests_total\{method="GET",route="health",status="200"\} [1-9]', text, re.M
+        r'^webstore_http_requests_total\{method="GET",route="health",status="200"\} [1-9]',
+        text,
+        re.M,
     )
-    assert 'webstore_http_request_duration_seconds_bucket{le="0.005",method="GET",route="health"}' in text
+    assert (
+        'webstore_http_request_duration_seconds_bucket{le="0.005",method="GET",route="health"}'
+        in text
+    )
     for family in (
         "webstore_orders_placed_total",
         "webstore_orders_canceled_total",
@@ -194,7 +206,7 @@ def test_readiness_is_503_with_the_reason_when_a_migration_is_missing(api_client
     assert api_client.get("/health").json() == {"status": "healthy"}
 
 
-# --- Crashes ----------------------------------------------------------------------------------------
+# --- Crashes ---------------------------------------------------------------------------------
 
 
 def test_a_crash_inside_an_api_view_is_a_json_500_with_the_request_id(db, monkeypatch, json_log):
