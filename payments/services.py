@@ -51,13 +51,18 @@ def payment_event_receive(
         currency=currency,
         payload=payload,
     )
-    logger.info(
-        "Payment event %s (%s) for order %s: %s %s",
-        event_id,
-        event,
-        order_id,
-        payment.outcome,
-        payment.reason,
+    # payment_succeeded, payment_rejected (a warning: staff review it) or payment_ignored.
+    logger.log(
+        logging.WARNING if rejection is not None else logging.INFO,
+        f"payment_{payment.outcome}",
+        extra={
+            "event_id": event_id,
+            "event_type": event,
+            "order_id": order_id,
+            "amount": None if amount is None else str(amount),
+            "currency": currency,
+            "reason": payment.reason,
+        },
     )
     if rejection is not None:
         raise rejection

@@ -66,5 +66,5 @@ def webhook_signature_verify(
 
 def _refuse(reason: str):
     # Operators see why (clock skew, rotated secret); the caller only ever sees the same 401.
-    logger.warning("Webhook refused: %s", reason)
+    logger.warning("webhook_signature_refused", extra={"reason": reason})
     raise InvalidWebhookSignature(reason)

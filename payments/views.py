@@ -3,9 +3,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.utils.decorators import method_decorator
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from payments.exceptions import EventAlreadyProcessed, InvalidWebhookSignature, PaymentRejected
 from payments.openapi import webhook_schema
 from payments.serializers import (
     PaymentEventSerializer,
@@ -15,7 +17,19 @@ from payments.serializers import (
 )
 from payments.services import payment_event_receive
 from payments.signatures import webhook_signature_verify
+from webstore.exceptions import DomainError
+from webstore.metrics import WEBHOOK_EVENTS
 from webstore.parsers import JSONParser, RequestTooLarge
+
+# The `outcome` label of a call that raised; the first matching class wins. Calls that
+# succeed are labelled with their recorded outcome (succeeded or ignored). Database outages
+# are not webhook outcomes: they show as 503 in the request metrics.
+_OUTCOME_BY_ERROR = (
+    (InvalidWebhookSignature, "invalid_signature"),
+    (EventAlreadyProcessed, "duplicate"),
+    (PaymentRejected, "rejected"),
+    ((DomainError, APIException), "invalid_request"),
+)
 
 
 # A rejected payment is committed before its 409 is raised; even with ATOMIC_REQUESTS on, no
@@ -39,7 +53,14 @@ class PaymentWebhookView(APIView):
         payment = payment_event_receive(
             event_id=event_id, payload=body.decode("utf-8"), **event.validated_data
         )
+        WEBHOOK_EVENTS.labels(outcome=payment.outcome).inc()
         return Response(PaymentResultSerializer(payment).data)
+
+    def handle_exception(self, exc):
+        outcome = next((name for kind, name in _OUTCOME_BY_ERROR if isinstance(exc, kind)), None)
+        if outcome is not None:
+            WEBHOOK_EVENTS.labels(outcome=outcome).inc()
+        return super().handle_exception(exc)
 
     @staticmethod
     def raw_body(request) -> bytes:

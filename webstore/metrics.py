@@ -6,8 +6,8 @@ there and `/metrics` adds them up across live and dead workers. Without that var
 `manage.py`), samples live in this process only.
 
 Business counters are incremented where the domain acts (the services), after the transaction
-commits, so a rolled-back write is never counted. The payments app records each webhook call
-with `WEBHOOK_EVENTS.labels(outcome=...).inc()`, where outcome is one of `WEBHOOK_OUTCOMES`.
+commits, so a rolled-back write is never counted. The payment webhook view labels each call
+with one of `WEBHOOK_OUTCOMES`.
 """
 import os
 
@@ -36,7 +36,15 @@ STOCK_MOVEMENTS = Counter(
     "Rows written to the stock ledger, by reason.",
     ["reason"],
 )
-WEBHOOK_OUTCOMES = ("processed", "duplicate", "rejected_signature", "rejected_payload", "ignored")
+# succeeded / rejected / ignored: the recorded Payment outcome; the others recorded nothing.
+WEBHOOK_OUTCOMES = (
+    "succeeded",
+    "rejected",
+    "ignored",
+    "duplicate",
+    "invalid_signature",
+    "invalid_request",
+)
 WEBHOOK_EVENTS = Counter(
     "webstore_webhook_events_total",
     "Payment webhook calls, by outcome: " + ", ".join(WEBHOOK_OUTCOMES) + ".",
