@@ -1,4 +1,5 @@
 """Every write to products and stock. Each function is atomic and keeps the ledger exact."""
+import logging
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,9 @@ from django.utils import timezone
 from inventory.exceptions import InsufficientStock, SkuConflict
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get, product_sku_taken
+from webstore.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
+
+logger = logging.getLogger("inventory")
 
 # Fields a product update may change; stock changes become ledger adjustments.
 UPDATABLE_FIELDS = frozenset({"sku", "name", "price", "reorder_level", "stock"})
@@ -61,6 +65,7 @@ def product_create(
     StockMovement.objects.create(
         product=product, delta=stock, reason=reason, actor=actor, note=note
     )
+    _count_movement_on_commit(StockMovement.Reason.INITIAL)
     return product
 
 
@@ -196,8 +201,25 @@ def stock_move(
         stock=F("stock") + delta, updated_at=timezone.now()
     )
     if not updated:
-        raise InsufficientStock(product_id=product.pk, requested=-delta, available=product.stock)
+        raise stock_insufficient(product=product, requested=-delta)
     product.stock += delta
-    return StockMovement.objects.create(
+    movement = StockMovement.objects.create(
         product=product, delta=delta, reason=reason, order_id=order_id, actor=actor, note=note
     )
+    _count_movement_on_commit(reason)
+    return movement
+
+
+def stock_insufficient(*, product: Product, requested: int) -> InsufficientStock:
+    """Records a refused stock decrement (log line, counter) and returns the error to raise."""
+    INSUFFICIENT_STOCK.inc()
+    logger.warning(
+        "stock_insufficient",
+        extra={"product_id": product.pk, "requested": requested, "available": product.stock},
+    )
+    return InsufficientStock(product_id=product.pk, requested=requested, available=product.stock)
+
+
+def _count_movement_on_commit(reason: str) -> None:
+    # Counted only once the ledger row is durable: a rolled-back movement never happened.
+    transaction.on_commit(STOCK_MOVEMENTS.labels(reason=reason).inc)

@@ -1,17 +1,25 @@
-"""Every write to orders. Locks are always taken order row first, then product row."""
+"""Every write to orders. Locks are always taken order row first, then product row.
+
+Each change is logged as a domain event (`order_placed`, `order_status_changed`,
+`order_canceled`) and counted once its transaction commits.
+"""
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from prometheus_client import Counter
 
-from inventory.exceptions import InsufficientStock
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get
-from inventory.services import stock_move
+from inventory.services import stock_insufficient, stock_move
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order
 from orders.selectors import order_get
+from webstore.metrics import ORDERS_CANCELED, ORDERS_PLACED
+
+logger = logging.getLogger("orders")
 
 
 @transaction.atomic
@@ -22,7 +30,7 @@ def order_place(*, product_id: int, quantity: int, actor: str = API_ACTOR) -> Or
     """
     product = product_get(product_id=product_id, for_update=True)
     if product.stock < quantity:
-        raise InsufficientStock(product_id=product.pk, requested=quantity, available=product.stock)
+        raise stock_insufficient(product=product, requested=quantity)
     order = Order.objects.create(product=product, quantity=quantity, unit_price=product.price)
     stock_move(
         product=product,
@@ -31,6 +39,7 @@ def order_place(*, product_id: int, quantity: int, actor: str = API_ACTOR) -> Or
         order_id=order.pk,
         actor=actor,
     )
+    _record_on_commit("order_placed", order, actor=actor, counter=ORDERS_PLACED)
     return order
 
 
@@ -48,8 +57,10 @@ def order_transition(*, order_id: int, status: str, actor: str = API_ACTOR) -> O
         raise InvalidStatusTransition(current_status=order.status, requested_status=status)
     if status == Order.Status.CANCELED:
         return _cancel_locked(order, actor=actor)
+    previous_status = order.status
     order.status = status
     order.save(update_fields=["status", "updated_at"])
+    _record_on_commit("order_status_changed", order, actor=actor, previous_status=previous_status)
     return order
 
 
@@ -75,9 +86,38 @@ def _cancel_locked(order: Order, *, actor: str) -> Order:
         order_id=order.pk,
         actor=actor,
     )
+    previous_status = order.status
     order.status = Order.Status.CANCELED
     order.save(update_fields=["status", "updated_at"])
+    _record_on_commit(
+        "order_canceled",
+        order,
+        actor=actor,
+        previous_status=previous_status,
+        counter=ORDERS_CANCELED,
+    )
     return order
+
+
+def _record_on_commit(
+    event: str, order: Order, *, actor: str, counter: Counter | None = None, **fields: str
+) -> None:
+    # Logged and counted only once the change is durable: a rolled-back order never happened.
+    fields = {
+        "order_id": order.pk,
+        "product_id": order.product_id,
+        "quantity": order.quantity,
+        "status": order.status,
+        "actor": actor,
+        **fields,
+    }
+
+    def record() -> None:
+        if counter is not None:
+            counter.inc()
+        logger.info(event, extra=fields)
+
+    transaction.on_commit(record)
 
 
 @dataclass

@@ -4,6 +4,7 @@ Apps raise typed errors carrying the facts (`InsufficientStock(product_id, reque
 available)`); each states its `detail` body. The handler chooses the HTTP status from the
 error's kind, so domain code never speaks HTTP and views never build error dicts.
 """
+import logging
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -15,6 +16,8 @@ from rest_framework.views import set_rollback
 
 SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
+logger = logging.getLogger("webstore")
+
 
 class DomainError(Exception):
     """A broken business rule; `detail` is the body the API answers with."""
@@ -22,6 +25,10 @@ class DomainError(Exception):
     @property
     def detail(self) -> Any:
         raise NotImplementedError
+
+
+class Unauthenticated(DomainError):
+    """The caller did not prove who it is (a missing or wrong webhook signature)."""
 
 
 class ResourceNotFound(DomainError):
@@ -37,6 +44,7 @@ class RuleViolation(DomainError):
 
 
 _STATUS_BY_KIND = (
+    (Unauthenticated, status.HTTP_401_UNAUTHORIZED),
     (ResourceNotFound, status.HTTP_404_NOT_FOUND),
     (ResourceConflict, status.HTTP_409_CONFLICT),
     (RuleViolation, status.HTTP_400_BAD_REQUEST),
@@ -54,10 +62,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response({"detail": exc.detail}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is unreachable or busy past its timeout: a retryable condition,
-        # not a bug, so clients get 503 with a hint instead of a traceback.
+        # not a bug, so clients get 503 with a hint instead of a traceback. The request id
+        # ties the answer to the logged cause.
         set_rollback()
+        logger.warning("database_unavailable", extra={"error": str(exc)})
         return Response(
-            {"detail": "Service temporarily unavailable"},
+            {
+                "detail": "Service temporarily unavailable",
+                "request_id": getattr(context["request"], "request_id", None),
+            },
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)},
         )

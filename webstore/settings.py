@@ -33,6 +33,10 @@ def _required_secret(name: str, dev_default: str) -> str:
 
 SECRET_KEY = _required_secret("SECRET_KEY", DEV_SECRET_KEY)
 WEBHOOK_SECRET = _required_secret("WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
+if not any(secret.strip() for secret in WEBHOOK_SECRET.split(",")):
+    raise ImproperlyConfigured("WEBHOOK_SECRET must hold at least one non-blank secret.")
+# A signature made with X-Webhook-Timestamp is refused once its timestamp is this far from now.
+WEBHOOK_TOLERANCE_SECONDS = env.int("WEBHOOK_TOLERANCE_SECONDS", default=300)
 STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD").upper()
 # Reorder level a new product starts with; at or below it the product is "low stock".
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, access log and request metrics cover everything below.
+    "webstore.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,9 +198,23 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Logs ----------------------------------------------------------------------------------
+# JSON lines in production, readable lines locally; every line carries the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+# One line per request (method, path, status, duration, request id, API key name).
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {"()": "webstore.logs.structured_formatter", "log_format": LOG_FORMAT},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "loggers": {
+        # Django's own loggers go through the root handler too, not through Django's plain ones.
+        "django": {"handlers": [], "level": "INFO"},
+        # 4xx answers are in the access log already; crashes (5xx) are still logged here.
+        "django.request": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -1,4 +1,4 @@
-"""Mounts the apps' APIs, the docs, the health check and the admin."""
+"""Mounts the apps' APIs, the docs, health and metrics, and the admin."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -14,11 +14,14 @@ urlpatterns = [
         RedirectView.as_view(url=f"/{settings.ADMIN_URL}", permanent=True),
     ),
     re_path(r"^health/?$", views.health, name="health"),
+    re_path(r"^health/ready/?$", views.health_ready, name="health-ready"),
+    re_path(r"^metrics/?$", views.metrics, name="metrics"),
     re_path(r"^openapi\.json/?$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
     # Last: any other path is a JSON 404 (also with DEBUG on, where handler404 is not used).
     re_path(r"^", views.not_found),
 ]

@@ -1,11 +1,28 @@
-"""Project-level endpoints: liveness and the JSON answers for unknown URLs and crashes."""
-from django.http import JsonResponse
+"""Project-level endpoints: health, metrics and the JSON answers for unknown URLs and crashes."""
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from webstore.health import readiness_problems
+from webstore.metrics import metrics_exposition
 
 
 def health(request):
     """Liveness: the process answers. It touches no database."""
     return JsonResponse({"status": "healthy"})
+
+
+def health_ready(request):
+    """Readiness: 200 when the database answers and is migrated, 503 with the reasons if not."""
+    problems = readiness_problems()
+    if problems:
+        return JsonResponse({"status": "unavailable", "reasons": problems}, status=503)
+    return JsonResponse({"status": "ready"})
+
+
+def metrics(request):
+    """Prometheus scrape endpoint, summed over every gunicorn worker."""
+    return HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 @csrf_exempt
@@ -14,4 +31,8 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return JsonResponse({"detail": "Internal server error."}, status=500)
+    """handler500: a JSON body with the request id, which finds the traceback in the logs."""
+    return JsonResponse(
+        {"detail": "Internal server error.", "request_id": getattr(request, "request_id", None)},
+        status=500,
+    )

@@ -1,8 +1,11 @@
-"""WSGI entry point used by gunicorn (see gunicorn.conf.py)."""
+"""WSGI entry point used by gunicorn (see gunicorn.conf.py); starts tracing when configured."""
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from webstore.tracing import tracing_configure
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webstore.settings")
 
+tracing_configure()
 application = get_wsgi_application()

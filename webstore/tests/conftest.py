@@ -1,0 +1,151 @@
+"""Fixtures for tests that need a real server: gunicorn in a subprocess, a TCP proxy, JSON logs."""
+import io
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from webstore.logs import structured_formatter
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+STARTUP_LIMIT_SECONDS = 60
+
+
+class Server:
+    """A gunicorn started from the project's gunicorn.conf.py, addressed by `url(path)`."""
+
+    def __init__(self, port: int, process: subprocess.Popen):
+        self.port = port
+        self.process = process
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """Starts gunicorn servers (env overrides, extra args) and stops them after the test."""
+    started: list[Server] = []
+
+    def start(*, port: int, env: dict[str, str], args: tuple[str, ...] = ()) -> Server:
+        server_env = {
+            **os.environ,
+            "BIND": f"127.0.0.1:{port}",
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{port}"),
+            **env,
+        }
+        server_env.pop("PORT", None)
+        log = open(tmp_path / f"gunicorn-{port}.log", "w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *args],
+            cwd=PROJECT_DIR,
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = Server(port, process)
+        started.append(server)
+        deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+        while True:
+            assert process.poll() is None, (tmp_path / f"gunicorn-{port}.log").read_text()
+            try:
+                if requests.get(server.url("/health"), timeout=5).status_code == 200:
+                    return server
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not come up"
+            time.sleep(0.1)
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    """Runs a manage.py command in a subprocess with the given environment overrides."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env={**os.environ, **env}, check=True
+    )
+
+
+class TcpProxy:
+    """Forwards a local port to a target; `stop()` refuses and cuts connections, `start()` heals.
+
+    Stands in for a database host going away and coming back, without touching the real one.
+    """
+
+    def __init__(self, port: int, target: tuple[str, int]):
+        self.port = port
+        self.target = target
+        self._listener: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would let it take one
+        # more connection.
+        self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self._lock:
+                self._sockets += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture
+def json_log():
+    """Captures every log line as the production JSON formatter writes it; call to parse them."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structured_formatter("json"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
