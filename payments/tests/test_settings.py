@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
 
 BOOT = (
@@ -25,17 +24,13 @@ def boot(**env_vars):
     )
 
 
-@pytest.mark.parametrize("secret", [",", " , ", ",,"])
-def test_production_refuses_a_secret_list_without_a_secret(secret):
-    result = boot(DEBUG="false", WEBHOOK_SECRET=secret)
+def test_production_refuses_a_secret_list_without_a_secret():
+    result = boot(DEBUG="false", WEBHOOK_SECRET=" , ,")
     assert result.returncode != 0
     assert "WEBHOOK_SECRET must hold at least one non-blank secret." in result.stderr
 
 
-@pytest.mark.parametrize(
-    "env_vars, expected", [({}, "300"), ({"WEBHOOK_TOLERANCE_SECONDS": "60"}, "60")]
-)
-def test_tolerance_defaults_to_five_minutes(env_vars, expected):
-    result = boot(DEBUG="false", WEBHOOK_SECRET="a,b", **env_vars)
+def test_tolerance_defaults_to_five_minutes():
+    result = boot(DEBUG="false", WEBHOOK_SECRET="a,b")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == expected
+    assert result.stdout.strip() == "300"
