@@ -3,6 +3,8 @@
 `Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
+import hashlib
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -46,6 +48,12 @@ class Product(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of what the API shows (the ETag): it changes whenever any field does."""
+        shown = f"{self.pk}|{self.sku}|{self.name}|{self.price:.2f}|{self.stock}"
+        return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 class MovementReason(models.TextChoices):
