@@ -129,7 +129,9 @@ class TestAdminLockout:
         )
 
     @pytest.fixture(autouse=True)
-    def staff(self, django_user_model):
+    def staff(self, settings, django_user_model):
+        # A fast hasher: the lockout is under test, not the cost of PBKDF2.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         return django_user_model.objects.create_superuser("staff", "s@example.com", "right-pass-42")
 
     def test_correct_password_logs_in(self):
