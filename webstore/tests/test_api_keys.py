@@ -158,7 +158,7 @@ def _fill(payload, **ids):
 
 def test_require_api_key_defaults_follow_debug():
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "s", "WEBHOOK_SECRET": "w"}
-    code = "import django; django.setup(); from django.conf import settings; print(settings.REQUIRE_API_KEY)"
+    code = "from webstore import settings; print(settings.REQUIRE_API_KEY)"
 
     def boot(debug):
         result = subprocess.run(
