@@ -94,3 +94,10 @@ def test_the_schema_documents_cursor_and_link(api_client):
         operation = schema["paths"][path]["get"]
         assert "cursor" in {p["name"] for p in operation["parameters"]}
         assert "Link" in operation["responses"]["200"]["headers"]
+
+
+def test_order_filters_and_the_keyset_are_indexed():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "orders_order")
+    leading = {c["columns"][0] for c in constraints.values() if c["index"] or c["primary_key"]}
+    assert {"id", "status", "product_id", "created_at"} <= leading
