@@ -223,7 +223,6 @@ THROTTLE_RATES = {
 # How many reverse proxies sit in front of the service (Render: 1). The client IP used for rate
 # limits and admin lockouts is read from X-Forwarded-For only as far as these proxies vouch for.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
-REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
 # Rate-limit counters live in the cache: Redis when REDIS_URL is set (shared by every worker and
 # instance), otherwise this process's memory.
