@@ -3,6 +3,7 @@
 `Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -99,6 +100,12 @@ class Product(models.Model):
         if self.stock <= self.reorder_level:
             return StockStatus.LOW
         return StockStatus.IN_STOCK
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of what the API shows (the ETag): it changes whenever any field does."""
+        shown = f"{self.pk}|{self.sku}|{self.name}|{self.price:.2f}|{self.stock}"
+        return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 class MovementReason(models.TextChoices):

@@ -4,7 +4,15 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from inventory.models import Product
-from webstore.serializers import MAX_COUNT, RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
+from webstore.serializers import (
+    MAX_BULK_ITEMS,
+    MAX_COUNT,
+    MAX_ID,
+    IndexedListSerializer,
+    RejectUnknownFieldsMixin,
+    StrictCharField,
+    StrictIntegerField,
+)
 
 
 class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -29,3 +37,40 @@ class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         if value <= 0:
             raise serializers.ValidationError("Ensure this value is greater than 0.")
         return value
+
+
+class ProductBulkUpdateItemSerializer(ProductSerializer):
+    """One item of PATCH /products/bulk: the product's `id` and the fields to change."""
+
+    id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    sku = StrictCharField(min_length=1, max_length=64, required=False)
+    name = StrictCharField(min_length=1, max_length=255, required=False)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False)
+    stock = StrictIntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+
+
+class ProductBulkUpdateSerializer(IndexedListSerializer):
+    """The body of PATCH /products/bulk; an id may appear once."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("child", ProductBulkUpdateItemSerializer())
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_BULK_ITEMS)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, attrs):
+        seen, duplicates = set(), {}
+        for index, item in enumerate(attrs):
+            if item["id"] in seen:
+                duplicates[str(index)] = {"id": ["Duplicate id in this request."]}
+            seen.add(item["id"])
+        if duplicates:
+            raise serializers.ValidationError(duplicates)
+        return attrs
+
+
+def product_bulk_create_serializer(**kwargs) -> IndexedListSerializer:
+    """The body of POST /products/bulk: 1 to MAX_BULK_ITEMS new products."""
+    return IndexedListSerializer(
+        child=ProductSerializer(), allow_empty=False, max_length=MAX_BULK_ITEMS, **kwargs
+    )

@@ -1,6 +1,6 @@
 """Every write to products and stock. Each function is atomic and keeps the ledger exact."""
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inventory.exceptions import InsufficientStock, SkuConflict
+from inventory.exceptions import (
+    BulkProductsNotFound,
+    BulkSkuConflict,
+    InsufficientStock,
+    ProductChanged,
+    ProductNotFound,
+    SkuConflict,
+)
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get, product_sku_taken
 from webstore.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
@@ -77,15 +84,22 @@ def product_update(
     actor: str = API_ACTOR,
     note: str = "",
     stock_reason: str = StockMovement.Reason.ADJUSTMENT,
+    expected_versions: Collection[str] | None = None,
 ) -> Product:
     """Applies a partial update; a new stock count is written to the ledger as `stock_reason`.
 
-    Raises ProductNotFound or SkuConflict.
+    With `expected_versions` (the API's If-Match), the update happens only if the locked row
+    still has one of those versions (`*` matches any). Raises ProductNotFound, ProductChanged
+    or SkuConflict.
     """
     unexpected = changes.keys() - UPDATABLE_FIELDS
     if unexpected:
         raise ValueError(f"Not updatable: {sorted(unexpected)}")
     product = product_get(product_id=product_id, for_update=True)
+    if expected_versions is not None and not (
+        "*" in expected_versions or product.version in expected_versions
+    ):
+        raise ProductChanged(product.pk)
     new_sku = changes.get("sku", product.sku)
     if new_sku != product.sku and product_sku_taken(sku=new_sku, exclude_pk=product.pk):
         raise SkuConflict(new_sku)
@@ -107,6 +121,48 @@ def product_update(
             note=note,
         )
     return product
+
+
+@transaction.atomic
+def product_bulk_create(*, items: Sequence[Mapping[str, Any]], actor: str = API_ACTOR) -> list[Product]:
+    """Creates every product or none, each through product_create (ledger included).
+
+    Every conflicting item is reported, by index: BulkSkuConflict.
+    """
+    products, conflicts = [], {}
+    for index, item in enumerate(items):
+        try:
+            products.append(product_create(**item, actor=actor))
+        except SkuConflict as exc:
+            conflicts[index] = exc
+    if conflicts:
+        raise BulkSkuConflict(conflicts)
+    return products
+
+
+@transaction.atomic
+def product_bulk_update(
+    *, updates: Sequence[tuple[int, Mapping[str, Any]]], actor: str = API_ACTOR
+) -> list[Product]:
+    """Applies `(product_id, changes)` pairs in order, all or nothing, through product_update.
+
+    Rows are locked up front in id order, so two bulk updates cannot deadlock. Stock changes
+    become ledger adjustments. Every failing item is reported, by index: BulkProductsNotFound
+    if any product is missing or archived, else BulkSkuConflict.
+    """
+    ids = sorted({product_id for product_id, _ in updates})
+    list(Product.objects.live().select_for_update().filter(pk__in=ids).order_by("pk"))
+    products, errors = [], {}
+    for index, (product_id, changes) in enumerate(updates):
+        try:
+            products.append(product_update(product_id=product_id, changes=changes, actor=actor))
+        except (ProductNotFound, SkuConflict) as exc:
+            errors[index] = exc
+    if any(isinstance(error, ProductNotFound) for error in errors.values()):
+        raise BulkProductsNotFound(errors)
+    if errors:
+        raise BulkSkuConflict(errors)
+    return products
 
 
 @transaction.atomic

@@ -1,13 +1,26 @@
 """The products API: parse, call a service or selector, serialize."""
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from inventory.exceptions import ProductNotFound
 from inventory.filters import ProductFilter
-from inventory.openapi import product_schema
+from inventory.openapi import product_bulk_create_schema, product_bulk_update_schema, product_schema
 from inventory.selectors import product_get, product_list
-from inventory.serializers import ProductSerializer
-from inventory.services import product_archive, product_create, product_update
+from inventory.serializers import (
+    ProductBulkUpdateSerializer,
+    ProductSerializer,
+    product_bulk_create_serializer,
+)
+from inventory.services import (
+    product_archive,
+    product_bulk_create,
+    product_bulk_update,
+    product_create,
+    product_update,
+)
+from webstore.conditional import etag_header, if_match_versions
+from webstore.idempotency import idempotent
 from webstore.paths import parse_path_id
 
 
@@ -29,6 +42,11 @@ class ProductViewSet(viewsets.ModelViewSet):
             raise ProductNotFound(self.kwargs["pk"])
         return product_id
 
+    def retrieve(self, request, *args, **kwargs):
+        product = self.get_object()
+        return Response(self.get_serializer(product).data, headers=etag_header(product.version))
+
+    @idempotent
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -39,9 +57,35 @@ class ProductViewSet(viewsets.ModelViewSet):
         product_id = self.product_id()
         body = self.get_serializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        product = product_update(product_id=product_id, changes=body.validated_data)
-        return Response(self.get_serializer(product).data)
+        product = product_update(
+            product_id=product_id,
+            changes=body.validated_data,
+            expected_versions=if_match_versions(request),
+        )
+        return Response(self.get_serializer(product).data, headers=etag_header(product.version))
 
     def destroy(self, request, *args, **kwargs):
         product_archive(product_id=self.product_id())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # A list-level route, so the router matches /products/bulk before the /products/{id} route;
+    # other methods on it answer 405, never "Product with ID bulk not found".
+    @product_bulk_create_schema
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request):
+        body = product_bulk_create_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        products = product_bulk_create(items=body.validated_data)
+        return Response(ProductSerializer(products, many=True).data, status=status.HTTP_201_CREATED)
+
+    @product_bulk_update_schema
+    @bulk_create.mapping.patch
+    def bulk_update(self, request):
+        body = ProductBulkUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updates = [
+            (item["id"], {field: value for field, value in item.items() if field != "id"})
+            for item in body.validated_data
+        ]
+        products = product_bulk_update(updates=updates)
+        return Response(ProductSerializer(products, many=True).data)

@@ -8,7 +8,18 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
-from webstore.openapi import BODY_ERRORS, QUERY_ERRORS, error_response, example
+from webstore.openapi import (
+    BODY_ERRORS,
+    IDEMPOTENCY_ERRORS,
+    IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
+    IDEMPOTENCY_KEY_PARAMETER,
+    LINK_HEADER,
+    QUERY_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_response,
+    example,
+)
 
 ORDER_NOT_FOUND = {
     404: error_response(
@@ -51,8 +62,12 @@ PLACE_ERRORS = {
         message_only=True,
     ),
     409: OpenApiResponse(
-        response=InsufficientStockSerializer, description="Not enough stock; nothing was reserved."
+        response=InsufficientStockSerializer,
+        description="Not enough stock; nothing was reserved. (Also 409 `{\"detail\": \"...\"}` "
+        "while a request with the same Idempotency-Key is still running.)",
     ),
+    **IDEMPOTENCY_ERRORS,
+    **WRITE_ERRORS,
 }
 STATUS_DESCRIPTION = (
     "Only `status` may be sent. Allowed: PENDING → PAID | CANCELED, PAID → SHIPPED | CANCELED; "
@@ -67,6 +82,7 @@ STATUS_ERRORS = {
         example("Other field", {"detail": {"quantity": ["This field is read-only."]}}, status_code=400),
     ),
     **ORDER_NOT_FOUND,
+    **WRITE_ERRORS,
 }
 STATUS_EXAMPLE = example("Mark paid", {"status": "PAID"}, request=True)
 
@@ -74,8 +90,10 @@ order_schema = extend_schema_view(
     list=extend_schema(
         tags=["orders"],
         summary="List orders",
-        description="Orders in id order, filtered and windowed by `skip`/`limit`.",
-        responses={200: OrderSerializer(many=True), **QUERY_ERRORS},
+        description="Orders in id order, filtered and windowed by `skip`/`limit` or by the "
+        "`cursor` of the previous page's `Link` header. The body is a bare JSON array.",
+        parameters=[LINK_HEADER],
+        responses={200: OrderSerializer(many=True), **QUERY_ERRORS, **READ_ERRORS},
     ),
     create=extend_schema(
         tags=["orders"],
@@ -83,6 +101,7 @@ order_schema = extend_schema_view(
         description="Locks the product, checks and reserves its stock, and creates a PENDING order "
         "at the current price, all in one transaction: stock is never oversold.",
         request=OrderCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         examples=[
             example("One laptop", {"product_id": 1, "quantity": 2}, request=True),
             example(
@@ -97,11 +116,14 @@ order_schema = extend_schema_view(
                 },
                 status_code=409,
             ),
+            IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
         ],
         responses={201: OrderSerializer, **PLACE_ERRORS},
     ),
     retrieve=extend_schema(
-        tags=["orders"], summary="Get an order", responses={200: OrderSerializer, **ORDER_NOT_FOUND}
+        tags=["orders"],
+        summary="Get an order",
+        responses={200: OrderSerializer, **ORDER_NOT_FOUND, **READ_ERRORS},
     ),
     update=extend_schema(
         tags=["orders"],
@@ -141,6 +163,7 @@ order_schema = extend_schema_view(
                 ),
             ),
             **ORDER_NOT_FOUND,
+            **WRITE_ERRORS,
         },
     ),
 )

@@ -8,6 +8,7 @@ from orders.openapi import order_schema
 from orders.selectors import order_get, order_list
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
 from orders.services import order_cancel, order_place, order_transition
+from webstore.idempotency import idempotent
 from webstore.paths import parse_path_id
 
 
@@ -29,6 +30,7 @@ class OrderViewSet(viewsets.ModelViewSet):
             raise OrderNotFound(self.kwargs["pk"])
         return order_id
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         body = OrderCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

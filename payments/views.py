@@ -5,6 +5,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,6 +42,11 @@ class PaymentWebhookView(APIView):
 
     # Documents the JSON body; the view itself reads the raw bytes, which the signature covers.
     parser_classes = [JSONParser]
+    # The provider proves itself with the signature: no API key, and no rate limit that would
+    # turn a burst of retries into lost events.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
 
     @webhook_schema
     def post(self, request):

@@ -43,12 +43,34 @@ class RuleViolation(DomainError):
     """The request asks for something the domain rules forbid (an invalid status change)."""
 
 
+class PreconditionFailed(DomainError):
+    """The client's precondition (`If-Match`) no longer holds: the resource changed meanwhile."""
+
+
+class UnprocessableRequest(DomainError):
+    """Well-formed, but contradicts an earlier request (an idempotency key reused on another body)."""
+
+
 _STATUS_BY_KIND = (
     (Unauthenticated, status.HTTP_401_UNAUTHORIZED),
     (ResourceNotFound, status.HTTP_404_NOT_FOUND),
     (ResourceConflict, status.HTTP_409_CONFLICT),
     (RuleViolation, status.HTTP_400_BAD_REQUEST),
+    (PreconditionFailed, status.HTTP_412_PRECONDITION_FAILED),
+    (UnprocessableRequest, status.HTTP_422_UNPROCESSABLE_ENTITY),
 )
+
+
+class IdempotencyKeyInFlight(ResourceConflict):
+    """Another request with the same Idempotency-Key has not finished yet."""
+
+    detail = "A request with this Idempotency-Key is still being processed; retry later."
+
+
+class IdempotencyKeyReused(UnprocessableRequest):
+    """The Idempotency-Key was first used with a different request body."""
+
+    detail = "This Idempotency-Key was already used with a different request body."
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

@@ -1,5 +1,7 @@
 """Error response schemas shared by the apps' OpenAPI descriptions."""
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(
@@ -90,3 +92,103 @@ def strip_trailing_slashes(result, generator, request, public):
     """Documents paths as the contract writes them (`/products/{id}`); both forms work."""
     result["paths"] = {path.rstrip("/") or "/": item for path, item in result["paths"].items()}
     return result
+
+
+# --- API keys, rate limits, idempotency, pagination, ETags ------------------------------------
+WRITE_ERRORS = {
+    401: error_response(
+        "No API key, or an unknown one (when the service requires keys for writes).",
+        example(
+            "Missing key",
+            {
+                "detail": "An API key is required for writes: send 'Authorization: Bearer <key>' "
+                "or 'X-API-Key: <key>'."
+            },
+            status_code=401,
+        ),
+        example("Unknown key", {"detail": "Invalid API key."}, status_code=401),
+        message_only=True,
+    ),
+    403: error_response(
+        "The API key was revoked.",
+        example("Revoked key", {"detail": "API key has been revoked."}, status_code=403),
+        message_only=True,
+    ),
+    429: error_response(
+        "Rate limit exceeded for this API key (or client IP); `Retry-After` says when to retry.",
+        example(
+            "Throttled",
+            {"detail": "Request was throttled. Expected available in 42 seconds."},
+            status_code=429,
+        ),
+        message_only=True,
+    ),
+}
+READ_ERRORS = {429: WRITE_ERRORS[429]}
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Makes retries safe: the first response to this key (status and body, errors "
+    "included) is stored for 24 h and replayed, with `Idempotent-Replayed: true`, for the same "
+    "body. The same key with another body → 422; while the first request runs → 409. "
+    "1-255 printable ASCII characters; scoped to your API key and this endpoint.",
+)
+IDEMPOTENCY_IN_FLIGHT_EXAMPLE = example(
+    "Idempotency key in flight",
+    {"detail": "A request with this Idempotency-Key is still being processed; retry later."},
+    status_code=409,
+)
+IDEMPOTENCY_ERRORS = {
+    422: error_response(
+        "The Idempotency-Key was already used with a different body.",
+        example(
+            "Key reused",
+            {"detail": "This Idempotency-Key was already used with a different request body."},
+            status_code=422,
+        ),
+        message_only=True,
+    ),
+}
+LINK_HEADER = OpenApiParameter(
+    "Link",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='Present when more rows follow: `<url>; rel="next"`, the same query with an '
+    "opaque `cursor` that continues after this page (keyset pagination: page N costs what "
+    "page 1 costs). The body stays a bare JSON array.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="Strong entity tag of the product as returned; send it back in `If-Match`.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional ETag(s) from a previous read (or `*`): the update happens only if the "
+    "product is unchanged since, else 412.",
+)
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Documents the API key: either header works; reads need none."""
+
+    target_class = "webstore.authentication.ApiKeyAuthentication"
+    name = ["BearerApiKey", "HeaderApiKey"]
+
+    def get_security_requirement(self, auto_schema):
+        if auto_schema.method in SAFE_METHODS:
+            return None
+        return [{"BearerApiKey": []}, {"HeaderApiKey": []}]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <key>`"},
+            {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        ]

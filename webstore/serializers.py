@@ -52,3 +52,25 @@ class RejectUnknownFieldsMixin:
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+# Items one bulk request may carry: large enough for imports, small enough for one transaction.
+MAX_BULK_ITEMS = 1000
+
+
+class IndexedListSerializer(serializers.ListSerializer):
+    """A list body whose item errors are reported by index, only for failing items.
+
+    `{"3": {"price": [...]}}`: DRF's LIST_SERIALIZER_ERRORS_AS_DICT keys them by integer; JSON
+    object keys are strings, so they become "3".
+    """
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, Mapping) and all(isinstance(k, int) for k in exc.detail):
+                raise serializers.ValidationError(
+                    {str(index): errors for index, errors in exc.detail.items()}
+                ) from exc
+            raise

@@ -4,9 +4,11 @@ One file for every environment: production differs from a laptop only by environ
 (see `.env.example`). Defaults are safe for production; `DEBUG=true` relaxes the secrets to
 documented development values so the service runs with no configuration at all.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +62,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "corsheaders",
+    "axes",
+    "webstore",
     "inventory",
     "orders",
     "payments",
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     # First: request id, access log and request metrics cover everything below.
     "webstore.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early, so every API response carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out admin login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webstore.urls"
@@ -124,6 +133,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username/IP pair is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,14 +171,22 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["webstore.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["webstore.renderers.JSONRenderer"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Secure by default: every DRF view reads publicly and writes with an API key (when
+    # REQUIRE_API_KEY is on). Endpoints authenticated otherwise (the signed payment webhook)
+    # opt out with `authentication_classes = []` and `permission_classes = [AllowAny]`.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["webstore.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["webstore.permissions.ApiKeyRequiredForWrites"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "webstore.throttling.ReadRateThrottle",
+        "webstore.throttling.WriteRateThrottle",
+    ],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "webstore.pagination.SkipLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "webstore.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
+    "LIST_SERIALIZER_ERRORS_AS_DICT": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -203,6 +226,76 @@ SPECTACULAR_SETTINGS = {
 LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
 # One line per request (method, path, status, duration, request id, API key name).
 ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
+
+# --- API security: keys, rate limits, CORS, idempotency ----------------------------------------
+# Writes (POST/PUT/PATCH/DELETE) need `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+# On in production, off in development so the original clients work unchanged.
+REQUIRE_API_KEY = env.bool("REQUIRE_API_KEY", default=not DEBUG)
+
+
+def _rate(name: str, production_default: str) -> str | None:
+    """A DRF rate like `100/minute`; `off` (or empty) disables it. Off by default in development."""
+    value = env.str(name, default="off" if DEBUG else production_default).strip()
+    return None if value.lower() in ("", "off", "none") else value
+
+
+# Per API key (or per client IP without one); reads and writes count separately.
+THROTTLE_RATES = {
+    "read": _rate("RATE_LIMIT_READ", "1200/minute"),
+    "write": _rate("RATE_LIMIT_WRITE", "120/minute"),
+}
+# How many reverse proxies sit in front of the service (Render: 1). The client IP used for rate
+# limits and admin lockouts is read from X-Forwarded-For only as far as these proxies vouch for.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Rate-limit counters live in the cache: Redis when REDIS_URL is set (shared by every worker and
+# instance), otherwise this process's memory.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="webstore")
+
+# Stored first responses to POSTs that carry an Idempotency-Key live this long.
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 60 * 60)
+# A key still "in flight" after this long belongs to a request that died; it may be reused.
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
+
+# Browsers may call the API only from these origins (none by default); the admin is same-origin.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(?!admin/).*$"
+CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key", "if-match", "x-api-key")
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After", "Idempotent-Replayed"]
+
+# --- HTTPS, cookies, headers (what `manage.py check --deploy` asks for) -------------------------
+# Production-safe when DEBUG is off. SSL redirect and the proxy header are opt-in: they are right
+# only behind a TLS-terminating proxy (render.yaml turns both on), and would break plain-http
+# local runs and the test client.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks (/health, /health/...) answer the platform's plain-http probes, unredirected.
+SECURE_REDIRECT_EXEMPT = [r"^health(/|$)"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Admin brute force (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one IP, that pair is locked out for AXES_COOLOFF_MINUTES. Attempts are stored in the database.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "webstore.throttling.client_ip"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

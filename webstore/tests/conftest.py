@@ -1,4 +1,4 @@
-"""Fixtures for tests that need a real server: gunicorn in a subprocess, a TCP proxy, JSON logs."""
+"""Fixtures for webstore tests: real servers (gunicorn, a TCP proxy), JSON logs, API keys."""
 import io
 import json
 import logging
@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from webstore.logs import structured_formatter
+from webstore.services import api_key_create
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_LIMIT_SECONDS = 60
@@ -149,3 +152,31 @@ def json_log():
     root.addHandler(handler)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     root.removeHandler(handler)
+
+
+
+@pytest.fixture
+def require_api_key(settings):
+    """Production behaviour: writes need a key."""
+    settings.REQUIRE_API_KEY = True
+
+
+@pytest.fixture
+def api_key_secret(db) -> str:
+    _, secret = api_key_create(name="test client")
+    return secret
+
+
+@pytest.fixture
+def keyed_client(api_key_secret) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_secret}")
+    return client
+
+
+@pytest.fixture
+def clean_cache():
+    """Rate-limit counters live in the cache; each test starts and ends with none."""
+    cache.clear()
+    yield cache
+    cache.clear()

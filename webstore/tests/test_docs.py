@@ -56,3 +56,26 @@ def test_docs_pages_load_no_outside_assets(client, path):
     assert sources, "the page must load its bundle"
     assert all(not re.match(r"^(https?:)?//", source) for source in sources), sources
     assert "/openapi.json" in html
+
+
+def test_writes_document_the_api_key_and_reads_need_none(api_client):
+    schema = api_client.get("/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerApiKey"] == {
+        "type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <key>`"
+    }
+    assert schemes["HeaderApiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "head", "options"):
+                assert "security" not in operation, (path, method)
+            elif path.startswith(("/products", "/orders")):
+                assert operation["security"] == [{"BearerApiKey": []}, {"HeaderApiKey": []}]
+                assert {"401", "403", "429"} <= set(operation["responses"]), (path, method)
+
+
+@pytest.mark.parametrize("path", ["/products", "/orders"])
+def test_create_operations_document_idempotency_keys(api_client, path):
+    operation = api_client.get("/openapi.json").json()["paths"][path]["post"]
+    assert "Idempotency-Key" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert "422" in operation["responses"]

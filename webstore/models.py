@@ -1,0 +1,61 @@
+"""Cross-cutting API models: the keys clients write with, and stored idempotent responses."""
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ApiKey(models.Model):
+    """A client's credential for writes. Only a SHA-256 hash of the key is kept.
+
+    The key is random (256 bits), so a fast hash is enough: there is nothing to brute-force.
+    `prefix` is the key's public start, shown in the admin and logs to tell keys apart.
+    """
+
+    name = models.CharField(max_length=100, help_text="Who uses this key (a client, a script).")
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key`, replayed for retries.
+
+    A row without `status_code` is a request still in flight. `scope` ties the key to one client
+    (API key or anonymous) and one endpoint, so keys of different clients never collide.
+    """
+
+    scope = models.CharField(max_length=200)
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique"),
+            models.CheckConstraint(
+                condition=Q(status_code__isnull=True) | Q(status_code__gte=100),
+                name="idempotency_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.status_code is None

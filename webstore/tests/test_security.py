@@ -1,0 +1,152 @@
+"""HTTPS, headers, cookies, CORS and admin lockout; `check --deploy` clean in production."""
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+# What render.yaml (or any TLS-terminating platform) sets in production.
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "WEBHOOK_SECRET": "production-webhook-secret",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://shop.example.com",
+    "SECURE_SSL_REDIRECT": "true",
+    "TRUST_X_FORWARDED_PROTO": "true",
+    "NUM_PROXIES": "1",
+    "DATABASE_URL": "postgres://user:pass@db.internal:5432/webstore",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
+def manage(*args, **env_vars):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={"PATH": os.environ["PATH"], **env_vars},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_is_clean_with_production_env():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_flags_a_missing_ssl_redirect():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECURE_SSL_REDIRECT"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_https_responses_carry_hsts_and_security_headers(api_client):
+    response = api_client.get("/products", secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_cookies_are_secure_and_http_only_in_production():
+    response = Client().get("/admin/login/", secure=True)
+    csrf = response.cookies["csrftoken"]
+    assert csrf["secure"] is True
+    assert (
+        django_settings.SESSION_COOKIE_SECURE,
+        django_settings.SESSION_COOKIE_HTTPONLY,
+        django_settings.CSRF_COOKIE_SECURE,
+    ) == (True, True, True)
+
+
+def test_ssl_redirect_behind_a_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    plain = APIClient().get("/products")
+    assert plain.status_code == 301
+    assert plain["Location"] == "https://testserver/products"
+    assert APIClient().get("/products", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    # The platform's health probe speaks plain http and must not be redirected.
+    assert APIClient().get("/health").status_code == 200
+
+
+def test_plain_http_is_served_by_default():
+    assert APIClient().get("/products").status_code == 200
+
+
+class TestCors:
+    ORIGIN = "https://shop.example.com"
+
+    def test_no_origin_is_allowed_by_default(self, api_client):
+        response = api_client.get("/products", HTTP_ORIGIN=self.ORIGIN)
+        assert response.status_code == 200
+        assert "Access-Control-Allow-Origin" not in response
+
+    def test_preflight_from_an_allowed_origin(self, settings, api_client):
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+        response = api_client.options(
+            "/products",
+            HTTP_ORIGIN=self.ORIGIN,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, idempotency-key, if-match, x-api-key",
+        )
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+        assert {"authorization", "idempotency-key", "if-match", "x-api-key"} <= allowed
+        assert "POST" in response["Access-Control-Allow-Methods"]
+
+    def test_simple_request_exposes_our_headers(self, settings, api_client, product):
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+        response = api_client.get(f"/products/{product.pk}", HTTP_ORIGIN=self.ORIGIN)
+        assert response["Access-Control-Allow-Origin"] == self.ORIGIN
+        exposed = {h.strip() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {"ETag", "Link", "Retry-After"} <= exposed
+
+    def test_other_origins_and_the_admin_get_no_cors(self, settings, api_client):
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+        other = api_client.get("/products", HTTP_ORIGIN="https://evil.example")
+        assert "Access-Control-Allow-Origin" not in other
+        admin = api_client.get("/admin/login/", HTTP_ORIGIN=self.ORIGIN)
+        assert "Access-Control-Allow-Origin" not in admin
+
+
+class TestAdminLockout:
+    def login(self, password, ip="203.0.113.9"):
+        return Client(REMOTE_ADDR=ip).post(
+            "/admin/login/?next=/admin/", {"username": "staff", "password": password}
+        )
+
+    @pytest.fixture(autouse=True)
+    def staff(self, settings, django_user_model):
+        # A fast hasher: the lockout is under test, not the cost of PBKDF2.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        return django_user_model.objects.create_superuser("staff", "s@example.com", "right-pass-42")
+
+    def test_correct_password_logs_in(self):
+        response = self.login("right-pass-42")
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+
+    def test_five_failures_lock_the_username_from_that_ip(self, settings):
+        assert settings.AXES_FAILURE_LIMIT == 5
+        for _ in range(4):
+            assert self.login("wrong").status_code == 200  # the form again, with an error
+        assert self.login("wrong").status_code == 429
+        # Locked: even the right password is refused now, from that IP.
+        locked = self.login("right-pass-42")
+        assert locked.status_code == 429
+        assert b"locked" in locked.content.lower()
+        # The same staff member from another address is not locked out.
+        assert self.login("right-pass-42", ip="198.51.100.1").status_code == 302
