@@ -97,21 +97,21 @@ class Shopper(HttpUser):
 
     @task(5)
     def list_products(self):
-        self.client.get("/products/", params={"skip": 0, "limit": 20}, name="GET /products")
+        self.client.get("/products/", params={"skip": 0, "limit": 20}, name="/products")
 
     @task(3)
     def get_product(self):
-        self.client.get(f"/products/{random.choice(list(pool))}", name="GET /products/{id}")
+        self.client.get(f"/products/{random.choice(list(pool))}", name="/products/{id}")
 
     @task(1)
     def create_product(self):
-        self.client.post("/products/", name="POST /products", json={
+        self.client.post("/products/", name="/products", json={
             "sku": f"LOAD-{uuid.uuid4().hex.upper()}", "name": "Load test product",
             "price": round(random.uniform(1, 500), 2), "stock": random.randint(0, 100)})
 
     @task(1)
     def create_order(self):
-        self.client.post("/orders/", name="POST /orders", json={
+        self.client.post("/orders/", name="/orders", json={
             "product_id": random.choice(list(pool)), "quantity": random.randint(1, 3)})
 
 
@@ -152,8 +152,8 @@ def _report(environment, **_):
         return
     options = environment.parsed_options
     stats = environment.stats
-    # Task names already carry the method ("GET /products/{id}").
-    endpoints = [_figures(entry, entry.name) for entry in sorted(stats.entries.values(), key=lambda e: e.name)]
+    endpoints = [_figures(entry, f"{entry.method} {entry.name}")
+                 for entry in sorted(stats.entries.values(), key=lambda e: (e.name, e.method))]
     total = _figures(stats.total, "total")
     slo = slo_evaluate(total)
     problems = stock_discrepancies(_session(), environment.host.rstrip("/"), pool)
