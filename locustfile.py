@@ -17,6 +17,7 @@ checks that every pooled product's stock plus its non-canceled order units equal
 stock. The exit code is 1 when stock is inconsistent (or, with --slo-strict, an SLO fails).
 API_KEY from the environment is sent as a bearer token.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,12 +56,19 @@ _started: dict[str, float] = {}
 
 @events.init_command_line_parser.add_listener
 def _add_options(parser):
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default=None,
-                        help="named load profile; --run-time, when given, shortens it")
+    parser.add_argument(
+        "--scenario",
+        choices=sorted(SCENARIOS),
+        default=None,
+        help="named load profile; --run-time, when given, shortens it",
+    )
     parser.add_argument("--pool-size", type=int, default=20, help="products seeded for orders")
     parser.add_argument("--report-dir", default="reports", help="where the Markdown report goes")
-    parser.add_argument("--slo-strict", action="store_true",
-                        help="exit 1 when an SLO line fails (default: report only)")
+    parser.add_argument(
+        "--slo-strict",
+        action="store_true",
+        help="exit 1 when an SLO line fails (default: report only)",
+    )
 
 
 def _session() -> requests.Session:
@@ -77,9 +85,16 @@ def _seed_pool(environment, **_):
     session, run = _session(), uuid.uuid4().hex[:8].upper()
     pool.clear()
     for number in range(options.pool_size):
-        response = session.post(f"{environment.host.rstrip('/')}/products/", timeout=30, json={
-            "sku": f"LOAD-POOL-{run}-{number}", "name": f"Load test pool product {number}",
-            "price": 9.99, "stock": POOL_STOCK})
+        response = session.post(
+            f"{environment.host.rstrip('/')}/products/",
+            timeout=30,
+            json={
+                "sku": f"LOAD-POOL-{run}-{number}",
+                "name": f"Load test pool product {number}",
+                "price": 9.99,
+                "stock": POOL_STOCK,
+            },
+        )
         response.raise_for_status()
         pool[response.json()["id"]] = POOL_STOCK
     _started["at"] = time.time()
@@ -105,14 +120,24 @@ class Shopper(HttpUser):
 
     @task(1)
     def create_product(self):
-        self.client.post("/products/", name="/products", json={
-            "sku": f"LOAD-{uuid.uuid4().hex.upper()}", "name": "Load test product",
-            "price": round(random.uniform(1, 500), 2), "stock": random.randint(0, 100)})
+        self.client.post(
+            "/products/",
+            name="/products",
+            json={
+                "sku": f"LOAD-{uuid.uuid4().hex.upper()}",
+                "name": "Load test product",
+                "price": round(random.uniform(1, 500), 2),
+                "stock": random.randint(0, 100),
+            },
+        )
 
     @task(1)
     def create_order(self):
-        self.client.post("/orders/", name="/orders", json={
-            "product_id": random.choice(list(pool)), "quantity": random.randint(1, 3)})
+        self.client.post(
+            "/orders/",
+            name="/orders",
+            json={"product_id": random.choice(list(pool)), "quantity": random.randint(1, 3)},
+        )
 
 
 class ScenarioShape(LoadTestShape):
@@ -128,7 +153,11 @@ class ScenarioShape(LoadTestShape):
         options = self.runner.environment.parsed_options
         if options.scenario:
             scenario = SCENARIOS[options.scenario]
-            users, rate, seconds = scenario.users, scenario.spawn_rate, options.run_time or scenario.seconds
+            users, rate, seconds = (
+                scenario.users,
+                scenario.spawn_rate,
+                options.run_time or scenario.seconds,
+            )
         else:
             users, rate, seconds = options.num_users or 1, options.spawn_rate or 1, options.run_time
         if seconds and self.get_run_time() >= seconds:
@@ -138,11 +167,14 @@ class ScenarioShape(LoadTestShape):
 
 def _figures(entry, name: str) -> EndpointFigures:
     return EndpointFigures(
-        name=name, requests=entry.num_requests, failures=entry.num_failures,
+        name=name,
+        requests=entry.num_requests,
+        failures=entry.num_failures,
         median_ms=entry.get_response_time_percentile(0.5) or 0,
         p95_ms=entry.get_response_time_percentile(0.95) or 0,
         p99_ms=entry.get_response_time_percentile(0.99) or 0,
-        rps=entry.total_rps)
+        rps=entry.total_rps,
+    )
 
 
 @events.quitting.add_listener
@@ -152,26 +184,39 @@ def _report(environment, **_):
         return
     options = environment.parsed_options
     stats = environment.stats
-    endpoints = [_figures(entry, f"{entry.method} {entry.name}")
-                 for entry in sorted(stats.entries.values(), key=lambda e: (e.name, e.method))]
+    endpoints = [
+        _figures(entry, f"{entry.method} {entry.name}")
+        for entry in sorted(stats.entries.values(), key=lambda e: (e.name, e.method))
+    ]
     total = _figures(stats.total, "total")
     slo = slo_evaluate(total)
     problems = stock_discrepancies(_session(), environment.host.rstrip("/"), pool)
 
     name = options.scenario or "custom"
-    profile = (SCENARIOS[name] if options.scenario else
-               Scenario(options.num_users or 1, options.spawn_rate or 1, options.run_time or 0))
+    profile = (
+        SCENARIOS[name]
+        if options.scenario
+        else Scenario(options.num_users or 1, options.spawn_rate or 1, options.run_time or 0)
+    )
     seconds = round(time.time() - _started.get("at", time.time()))
     context = [
         f"Target: {environment.host}",
         f"Scenario: {name} — {profile.users} users, spawn {profile.spawn_rate:g}/s, ran {seconds} s",
-        f"Load generator and server: {platform.node()}, {os.cpu_count()} cores, "
-        f"load average {_started.get('load', 0):.2f} at start, {os.getloadavg()[0]:.2f} at end",
+        (
+            f"Load generator and server: {platform.node()}, {os.cpu_count()} cores, "
+            f"load average {_started.get('load', 0):.2f} at start, {os.getloadavg()[0]:.2f} at end"
+        ),
         f"Finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
     ]
     markdown = report_markdown(
-        title=f"Load test report: {name}", context=context, endpoints=endpoints, total=total,
-        slo=slo, stock_problems=problems, products_checked=len(pool))
+        title=f"Load test report: {name}",
+        context=context,
+        endpoints=endpoints,
+        total=total,
+        slo=slo,
+        stock_problems=problems,
+        products_checked=len(pool),
+    )
     report_dir = Path(options.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"loadtest-{name}.md"

@@ -1,4 +1,5 @@
 """The after-run check that load never loses or invents stock."""
+
 from __future__ import annotations
 
 import requests
@@ -6,8 +7,9 @@ import requests
 PAGE = 1000  # the API's largest page
 
 
-def stock_discrepancies(session: requests.Session, base_url: str,
-                        initial_stock: dict[int, int]) -> list[str]:
+def stock_discrepancies(
+    session: requests.Session, base_url: str, initial_stock: dict[int, int]
+) -> list[str]:
     """For each product: stock + units in its non-canceled orders must equal its initial stock.
 
     Reads only through the public API (every order of the product, page by page), so it checks
@@ -20,8 +22,11 @@ def stock_discrepancies(session: requests.Session, base_url: str,
         stock = response.json()["stock"]
         reserved, skip = 0, 0
         while True:
-            page = session.get(f"{base_url}/orders/", timeout=60,
-                               params={"product_id": product_id, "skip": skip, "limit": PAGE})
+            page = session.get(
+                f"{base_url}/orders/",
+                timeout=60,
+                params={"product_id": product_id, "skip": skip, "limit": PAGE},
+            )
             page.raise_for_status()
             orders = page.json()
             reserved += sum(o["quantity"] for o in orders if o["status"] != "CANCELED")
@@ -29,6 +34,8 @@ def stock_discrepancies(session: requests.Session, base_url: str,
                 break
             skip += PAGE
         if stock + reserved != initial:
-            problems.append(f"product {product_id}: stock {stock} + ordered {reserved} = "
-                            f"{stock + reserved}, initial {initial}")
+            problems.append(
+                f"product {product_id}: stock {stock} + ordered {reserved} = "
+                f"{stock + reserved}, initial {initial}"
+            )
     return problems

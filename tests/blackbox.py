@@ -5,6 +5,7 @@ deployment (`BASE_URL=https://... python tests/test_smoke.py`), and collected by
 a live server. Both ways build an `Api` and call the same check functions; only where the
 configuration comes from differs (the environment and `.env` here, fixtures under pytest).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,7 +45,7 @@ def dotenv_values(path: Path = PROJECT_DIR / ".env") -> dict[str, str]:
 
 
 def setting(name: str, default: str = "") -> str:
-    """A setting from the environment, else from `.env`, else the default (env wins, as in Django)."""
+    """A setting from the environment, else `.env`, else the default (env wins, as in Django)."""
     return os.environ.get(name) or dotenv_values().get(name) or default
 
 
@@ -101,15 +102,27 @@ class Api:
             raise CheckFailed(f"{method} {path}: body is not JSON: {response.text[:500]}") from None
 
     def create_product(self, *, prefix: str, price: str = "19.99", stock: int = 10) -> dict:
-        body = {"sku": unique_sku(prefix), "name": f"{prefix} test product",
-                "price": float(price), "stock": stock}
+        body = {
+            "sku": unique_sku(prefix),
+            "name": f"{prefix} test product",
+            "price": float(price),
+            "stock": stock,
+        }
         return self.json("POST", "/products/", 201, json=body)
 
     def create_order(self, product_id: int, quantity: int) -> dict:
-        return self.json("POST", "/orders/", 201, json={"product_id": product_id, "quantity": quantity})
+        return self.json(
+            "POST", "/orders/", 201, json={"product_id": product_id, "quantity": quantity}
+        )
 
-    def post_webhook(self, payload: dict, expected: int, *, event_id: str | None = None,
-                     secret: str | None = None) -> dict:
+    def post_webhook(
+        self,
+        payload: dict,
+        expected: int,
+        *,
+        event_id: str | None = None,
+        secret: str | None = None,
+    ) -> dict:
         """Posts a signed payment webhook (exactly the bytes that were signed)."""
         raw = json.dumps(payload).encode()
         headers = {

@@ -1,4 +1,5 @@
 """Fixtures for the black-box scripts when pytest collects them: a live server to talk to."""
+
 import pytest
 from blackbox import Api
 from django.conf import settings

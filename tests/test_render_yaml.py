@@ -1,5 +1,6 @@
 """render.yaml is a deployable Render Blueprint: the keys Render requires, wired the way the
 settings need them, and commands that exist in this repository."""
+
 import os
 import runpy
 import shlex
@@ -91,13 +92,26 @@ def test_env_wires_the_database_and_the_production_secrets():
 
 def test_settings_trust_the_render_host():
     """With the environment Render gives the service, settings load and trust its public host."""
-    environment = {**os.environ, "DEBUG": "false", "SECRET_KEY": "render-generated",
-                   "WEBHOOK_SECRET": "dashboard-secret", "RENDER_EXTERNAL_HOSTNAME": "shop.onrender.com",
-                   "DJANGO_SETTINGS_MODULE": "webstore.settings"}
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "render-generated",
+        "WEBHOOK_SECRET": "dashboard-secret",
+        "RENDER_EXTERNAL_HOSTNAME": "shop.onrender.com",
+        "DJANGO_SETTINGS_MODULE": "webstore.settings",
+    }
     environment.pop("ALLOWED_HOSTS", None)
     environment.pop("CSRF_TRUSTED_ORIGINS", None)
-    script = ("import django; django.setup(); from django.conf import settings; "
-              "print(settings.ALLOWED_HOSTS[-1], settings.CSRF_TRUSTED_ORIGINS[-1])")
-    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=environment,
-                            capture_output=True, text=True, check=True)
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ALLOWED_HOSTS[-1], settings.CSRF_TRUSTED_ORIGINS[-1])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.split() == ["shop.onrender.com", "https://shop.onrender.com"]

@@ -9,6 +9,7 @@ development default otherwise): a valid signature pays the order, a wrong one is
 event id is 400. Fresh orders and event ids every run. Exits 1 at the first failure; pytest
 collects the same checks and runs them against a live server.
 """
+
 import sys
 import uuid
 
@@ -22,8 +23,13 @@ def pending_order(api: Api) -> dict:
 
 def payment(order: dict, **overrides) -> dict:
     """The body of a payment.succeeded event that pays `order` in full."""
-    return {"event": "payment.succeeded", "order_id": order["id"],
-            "amount": order["total_price"], "currency": "USD", **overrides}
+    return {
+        "event": "payment.succeeded",
+        "order_id": order["id"],
+        "amount": order["total_price"],
+        "currency": "USD",
+        **overrides,
+    }
 
 
 def order_status(api: Api, order: dict) -> str:
@@ -33,15 +39,24 @@ def order_status(api: Api, order: dict) -> str:
 def test_valid_signature_pays_the_order(api: Api):
     order = pending_order(api)
     body = api.post_webhook(payment(order), 200, event_id=str(uuid.uuid4()))
-    expect("webhook answer", body, {"status": "success", "message": "Payment processed successfully",
-                                    "order_id": order["id"], "order_status": "PAID"})
+    expect(
+        "webhook answer",
+        body,
+        {
+            "status": "success",
+            "message": "Payment processed successfully",
+            "order_id": order["id"],
+            "order_status": "PAID",
+        },
+    )
     expect("order status after the payment", order_status(api, order), "PAID")
 
 
 def test_invalid_signature_is_401(api: Api):
     order = pending_order(api)
-    body = api.post_webhook(payment(order), 401, event_id=str(uuid.uuid4()),
-                            secret="not-the-webhook-secret")
+    body = api.post_webhook(
+        payment(order), 401, event_id=str(uuid.uuid4()), secret="not-the-webhook-secret"
+    )
     expect("webhook answer", body, {"detail": "Invalid webhook signature"})
     expect("order status after the rejected webhook", order_status(api, order), "PENDING")
 
@@ -51,7 +66,11 @@ def test_replayed_event_is_400(api: Api):
     event_id = str(uuid.uuid4())
     api.post_webhook(payment(order), 200, event_id=event_id)
     body = api.post_webhook(payment(order), 400, event_id=event_id)
-    expect("replay answer", body, {"detail": {"error": "Event already processed", "event_id": event_id}})
+    expect(
+        "replay answer",
+        body,
+        {"detail": {"error": "Event already processed", "event_id": event_id}},
+    )
     expect("order status after the replay", order_status(api, order), "PAID")
 
 
@@ -65,14 +84,29 @@ def test_missing_event_id_is_400(api: Api):
 def test_wrong_amount_is_409(api: Api):
     order = pending_order(api)
     body = api.post_webhook(payment(order, amount=1.0), 409, event_id=str(uuid.uuid4()))
-    expect("webhook answer", body, {"detail": {
-        "error": "Payment amount mismatch", "order_id": order["id"],
-        "expected": order["total_price"], "received": 1.0, "currency": "USD"}})
+    expect(
+        "webhook answer",
+        body,
+        {
+            "detail": {
+                "error": "Payment amount mismatch",
+                "order_id": order["id"],
+                "expected": order["total_price"],
+                "received": 1.0,
+                "currency": "USD",
+            }
+        },
+    )
     expect("order status", order_status(api, order), "PENDING")
 
 
-CHECKS = [test_valid_signature_pays_the_order, test_invalid_signature_is_401,
-          test_replayed_event_is_400, test_missing_event_id_is_400, test_wrong_amount_is_409]
+CHECKS = [
+    test_valid_signature_pays_the_order,
+    test_invalid_signature_is_401,
+    test_replayed_event_is_400,
+    test_missing_event_id_is_400,
+    test_wrong_amount_is_409,
+]
 
 if __name__ == "__main__":
     sys.exit(run_checks(CHECKS))
