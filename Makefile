@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+comma := ,
 # Tests run as production does (DEBUG off) with throwaway secrets.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-webhook-secret \
 	REQUIRE_API_KEY=false RATE_LIMIT_READ=off RATE_LIMIT_WRITE=off
@@ -9,7 +10,14 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-we
 # Debian's Chromium drives the admin's browser test (inventory/tests/test_browser.py).
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test install browser
+
+# Black-box clients and the load test talk to a running server (`make run` in another shell).
+BASE_URL ?= http://127.0.0.1:8000
+SCENARIO ?= light
+RUN_TIME ?=
+
+
+.PHONY: run test install browser blackbox newman loadtest
 
 install: $(VENV)/.installed
 
@@ -46,3 +54,27 @@ browser:
 	      "or set CHROMIUM_PATH (the browser test fails without it)."; \
 	  fi; \
 	fi
+
+## newman (pinned in package-lock.json) for the Postman collection.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Run every black-box client against the server at BASE_URL: both scripts, curl, Postman.
+blackbox: install node_modules/.installed
+	BASE_URL=$(BASE_URL) $(BIN)/python tests/test_smoke.py
+	BASE_URL=$(BASE_URL) $(BIN)/python tests/test_webhook.py
+	BASE_URL=$(BASE_URL) ./curl_examples.sh
+	$(MAKE) --no-print-directory newman
+
+## The Postman collection with newman against BASE_URL (WEBHOOK_SECRET and API_KEY when set).
+newman: node_modules/.installed
+	node_modules/.bin/newman run postman_collection.json --color off --env-var base_url=$(BASE_URL) \
+		$(if $(WEBHOOK_SECRET),--env-var webhook_secret=$(firstword $(subst $(comma), ,$(WEBHOOK_SECRET)))) \
+		$(if $(API_KEY),--env-var api_key=$(API_KEY))
+
+## Headless Locust run of SCENARIO (light|heavy) against BASE_URL; reports in reports/.
+loadtest: install
+	$(BIN)/locust -f locustfile.py --headless --only-summary --host $(BASE_URL) \
+		--scenario $(SCENARIO) $(if $(RUN_TIME),--run-time $(RUN_TIME)) \
+		--report-dir reports --html reports/loadtest-$(SCENARIO).html
