@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Tests run as production does (DEBUG off) with throwaway secrets.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-webhook-secret
 
-.PHONY: run test install
+.PHONY: run test install bench bench-volume
 
 install: $(VENV)/.installed
 
@@ -26,3 +26,14 @@ run: install .env
 ## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL).
 test: install
 	$(TEST_ENV) $(BIN)/pytest
+
+# Benchmarks (long; never part of `make test` or CI). See README "Performance".
+DB ?= sqlite
+ROUNDS ?= 2
+DURATION ?= 0
+SCENARIOS ?= light,heavy,max12,max64
+BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS)
+
+## Load benchmark, service vs ceiling (about 15 min). Smoke: make bench DURATION=5 ROUNDS=1 SCENARIOS=max12
+bench: install
+	BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
