@@ -36,4 +36,8 @@ BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $
 
 ## Load benchmark, service vs ceiling (about 15 min). Smoke: make bench DURATION=5 ROUNDS=1 SCENARIOS=max12
 bench: install
-	BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).
+bench-volume: install
+	$(BIN)/python -m bench.volume --db $(DB)
