@@ -4,10 +4,16 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from inventory.models import Product
-from webstore.serializers import MAX_COUNT, RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
+from webstore.serializers import (
+    MAX_COUNT,
+    ClassBuiltFieldsMixin,
+    RejectUnknownFieldsMixin,
+    StrictCharField,
+    StrictIntegerField,
+)
 
 
-class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class ProductSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
     """A product as the API shows it, and the body of create and (partial) update."""
 
     sku = StrictCharField(min_length=1, max_length=64)
