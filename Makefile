@@ -34,7 +34,7 @@ DURATION ?= 0
 SCENARIOS ?= light,heavy,max12,max64
 BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS)
 
-## Load benchmark, service vs ceiling (about 15 min). Smoke: make bench DURATION=5 ROUNDS=1 SCENARIOS=max12
+## Load benchmark, service vs ceiling (about 15 min). Smoke (25 s): make bench DURATION=3 ROUNDS=1 SCENARIOS=max12
 bench: install
 	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -4,6 +4,7 @@ It does no validation, no database and no framework work, so served by the same 
 settings on the same pinned core it is the upper bound no real service can beat. The service's
 RPS is reported as a fraction of it.
 """
+
 import orjson
 
 _PRODUCT = {"id": 1, "sku": "CEIL-0001", "name": "Ceiling product", "price": 19.99, "stock": 100}

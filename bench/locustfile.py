@@ -7,6 +7,7 @@ Run by `bench/run.py` (headless, one process pinned to its own core). Environmen
                      runner computes RPS over its own measured window (Locust's RPS hides stalls)
   BENCH_SPAWNED      file to write the time all users were spawned (start of the window)
 """
+
 import os
 import random
 import time
@@ -53,7 +54,12 @@ class Shopper(FastHttpUser):
 
     @task(10)
     def product_create(self):
-        body = {"sku": f"B-{uuid.uuid4().hex}", "name": "Bench product", "price": "9.99", "stock": 5}
+        body = {
+            "sku": f"B-{uuid.uuid4().hex}",
+            "name": "Bench product",
+            "price": "9.99",
+            "stock": 5,
+        }
         self.client.post("/products", json=body, name="POST /products")
 
     @task(10)

@@ -6,6 +6,7 @@
 Uses DATABASE_URL like the service. Seeding goes through `product_create`, so the ledger starts
 right and the check can compare against it.
 """
+
 import argparse
 import json
 import os
@@ -27,7 +28,9 @@ def pool_seed(*, products: int, stock: int) -> list[int]:
 
     call_command("migrate", verbosity=0, interactive=False)
     return [
-        product_create(sku=f"POOL-{n:05d}", name=f"Pool product {n}", price=Decimal("19.99"), stock=stock).pk
+        product_create(
+            sku=f"POOL-{n:05d}", name=f"Pool product {n}", price=Decimal("19.99"), stock=stock
+        ).pk
         for n in range(1, products + 1)
     ]
 
@@ -66,7 +69,9 @@ def pool_check(*, product_ids: list[int], stock: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     seed = sub.add_parser("seed")
     seed.add_argument("--products", type=int, default=100)

@@ -11,6 +11,7 @@ measured window (all users spawned -> end) divided by its length, so a stalled s
 a low RPS and errors, not as Locust's running average. After every service run the oversell
 check must find 0. The result is printed (and written to reports/) as a Markdown table.
 """
+
 import argparse
 import datetime
 import json
@@ -99,7 +100,9 @@ class Database:
             self._sql(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
             self._sql(f'CREATE DATABASE "{self.template_name}"')
             url = self.url.rpartition("/")[0] + f"/{self.template_name}"
-        out = _django("seed", "--products", str(self.products), "--stock", str(POOL_STOCK), db_url=url)
+        out = _django(
+            "seed", "--products", str(self.products), "--stock", str(POOL_STOCK), db_url=url
+        )
         self.product_ids = json.loads(out)
 
     def reset(self) -> None:
@@ -113,7 +116,9 @@ class Database:
 
     def check(self) -> dict:
         ids = ",".join(map(str, self.product_ids))
-        return json.loads(_django("check", "--ids", ids, "--stock", str(POOL_STOCK), db_url=self.url))
+        return json.loads(
+            _django("check", "--ids", ids, "--stock", str(POOL_STOCK), db_url=self.url)
+        )
 
     def drop(self) -> None:
         if self.kind == "postgres":
@@ -130,8 +135,12 @@ class Database:
 def _django(*args: str, db_url: str) -> str:
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": db_url}
     return subprocess.run(
-        [sys.executable, "-m", "bench.pool", *args], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "bench.pool", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -194,14 +203,31 @@ def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path
     }
     run_time = scenario.ramp + scenario.duration + 2
     cmd = [
-        "taskset", "-c", LOADGEN_CPU, str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-        "--headless", "--only-summary", "--loglevel", "WARNING", "--host", url,
-        "-u", str(scenario.users), "-r", str(scenario.spawn_rate), "-t", f"{run_time}s",
+        "taskset",
+        "-c",
+        LOADGEN_CPU,
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--host",
+        url,
+        "-u",
+        str(scenario.users),
+        "-r",
+        str(scenario.spawn_rate),
+        "-t",
+        f"{run_time}s",
     ]
     load = os.getloadavg()[0]
     with (workdir / "locust.log").open("a") as log:
         # Locust exits 1 when any request failed; the samples say how many.
-        subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=run_time + 120)
+        subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=run_time + 120, check=False
+        )
     start = float(spawned_file.read_text())
     end = start + scenario.duration
     times, errors = [], 0
@@ -237,11 +263,17 @@ def _fmt(value, spec=".1f", suffix=""):
     return "–" if value is None else f"{value:{spec}}{suffix}"
 
 
-def report(results: dict, args, gunicorn: dict, started: datetime.datetime, loads: list[float]) -> str:
+def report(
+    results: dict, args, gunicorn: dict, started: datetime.datetime, loads: list[float]
+) -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in subprocess.run(
-            ["lscpu"], capture_output=True, text=True).stdout.splitlines()
-         if line.startswith("Model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in subprocess.run(
+                ["lscpu"], capture_output=True, text=True, check=False
+            ).stdout.splitlines()
+            if line.startswith("Model name")
+        ),
         platform.processor(),
     )
     lines = [
@@ -294,13 +326,19 @@ def report(results: dict, args, gunicorn: dict, started: datetime.datetime, load
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench"))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench"),
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=0, help="seconds per run (0: each scenario's own)")
+    parser.add_argument(
+        "--duration", type=int, default=0, help="seconds per run (0: each scenario's own)"
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8140")))
     parser.add_argument("--products", type=int, default=100, help="seeded pool size")
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
@@ -327,7 +365,9 @@ def main() -> None:
                 scenario = SCENARIOS[name]
                 for target, app in (("ceiling", "bench.ceiling:application"), ("service", None)):
                     database.reset()
-                    server = Server(app, args.port, database.url, workdir / f"gunicorn-{target}.log")
+                    server = Server(
+                        app, args.port, database.url, workdir / f"gunicorn-{target}.log"
+                    )
                     try:
                         server.wait_ready()
                         result = run_load(scenario, server.url, database.product_ids, workdir)
@@ -337,7 +377,10 @@ def main() -> None:
                         server.stop()
                     if target == "service":
                         check = database.check()
-                        result.oversold, result.ledger_mismatch = check["oversold"], check["ledger_mismatch"]
+                        result.oversold, result.ledger_mismatch = (
+                            check["oversold"],
+                            check["ledger_mismatch"],
+                        )
                     loads.append(result.load)
                     results[name][target].append(result)
                     print(
@@ -345,7 +388,8 @@ def main() -> None:
                         f"  p95 {_fmt(result.p95)}  p99 {_fmt(result.p99)} ms  errors {result.error_pct:.2f}%"
                         f"  load {result.load:.2f}"
                         + (f"  oversold {result.oversold}" if target == "service" else ""),
-                        file=sys.stderr, flush=True,
+                        file=sys.stderr,
+                        flush=True,
                     )
     finally:
         database.drop()

@@ -9,6 +9,7 @@ work. A page must not get more than 1.5x slower (p95) when the table grows 1000-
 case is a path built from the row count, so a cursor-pagination case is one more line in CASES.
 Rows are bulk-inserted (the pages read products and orders only, not the ledger).
 """
+
 import argparse
 import datetime
 import os
@@ -46,8 +47,10 @@ CASES = [
 
 def _setup(db_url: str) -> None:
     os.environ.update(
-        DEBUG="false", SECRET_KEY="bench-only-insecure-key",
-        WEBHOOK_SECRET="bench-only-webhook-secret", DATABASE_URL=db_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-insecure-key",
+        WEBHOOK_SECRET="bench-only-webhook-secret",
+        DATABASE_URL=db_url,
         DJANGO_SETTINGS_MODULE="webstore.settings",
     )
     sys.path.insert(0, str(ROOT))
@@ -75,8 +78,11 @@ def table_fill(rows: int) -> None:
     Product.objects.bulk_create(
         (
             Product(
-                sku=f"VOL-{n:07d}", name=f"{'Rare' if n % 100 == 0 else 'Plain'} product {n}",
-                price=Decimal("9.99"), stock=n % 10, created_at=start,
+                sku=f"VOL-{n:07d}",
+                name=f"{'Rare' if n % 100 == 0 else 'Plain'} product {n}",
+                price=Decimal("9.99"),
+                stock=n % 10,
+                created_at=start,
             )
             for n in range(1, rows + 1)
         ),
@@ -87,7 +93,9 @@ def table_fill(rows: int) -> None:
     Order.objects.bulk_create(
         (
             Order(
-                product_id=product_ids[n % len(product_ids)], quantity=1, unit_price=Decimal("9.99"),
+                product_id=product_ids[n % len(product_ids)],
+                quantity=1,
+                unit_price=Decimal("9.99"),
                 status=statuses[n % len(statuses)],
                 created_at=start + datetime.timedelta(seconds=n),
             )
@@ -122,10 +130,16 @@ def _p95(ordered: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_VOLUME_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench_volume"))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "BENCH_VOLUME_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench_volume"
+        ),
+    )
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)

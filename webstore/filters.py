@@ -48,6 +48,8 @@ class QueryFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or request.query_params.keys().isdisjoint(filterset_class.base_filters):
+        if filterset_class is None:
+            return queryset
+        if request.query_params.keys().isdisjoint(filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)

@@ -3,6 +3,7 @@
 Counts include the SAVEPOINT/RELEASE pair each `transaction.atomic` block becomes inside the
 test's own transaction (in production those blocks are a BEGIN/COMMIT the log does not show).
 """
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,8 @@ def test_product_list_is_one_query(api_client, catalog, limit, django_assert_num
 
 
 @pytest.mark.parametrize(
-    "query", ["skip=10&limit=5", "search=widget&limit=20", "in_stock=true&limit=20", "sku=SKU-00001"]
+    "query",
+    ["skip=10&limit=5", "search=widget&limit=20", "in_stock=true&limit=20", "sku=SKU-00001"],
 )
 def test_filtered_and_skipped_product_list_is_one_query(
     api_client, catalog, query, django_assert_num_queries
@@ -43,6 +45,8 @@ def test_product_create_queries(api_client, catalog, django_assert_num_queries):
     # SAVEPOINT, SKU check, SAVEPOINT, INSERT product, RELEASE, INSERT ledger row, RELEASE.
     with django_assert_num_queries(7):
         response = api_client.post(
-            "/products", {"sku": "QC-1", "name": "Counted", "price": "5.00", "stock": 3}, format="json"
+            "/products",
+            {"sku": "QC-1", "name": "Counted", "price": "5.00", "stock": 3},
+            format="json",
         )
     assert response.status_code == 201

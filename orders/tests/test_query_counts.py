@@ -3,6 +3,7 @@
 Counts include the SAVEPOINT/RELEASE pair each `transaction.atomic` block becomes inside the
 test's own transaction (in production those blocks are a BEGIN/COMMIT the log does not show).
 """
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,9 @@ def test_order_create_queries(api_client, product, orders, django_assert_num_que
     # SAVEPOINT, SELECT product (FOR UPDATE), INSERT order, guarded UPDATE stock,
     # INSERT ledger row, RELEASE.
     with django_assert_num_queries(6):
-        response = api_client.post("/orders", {"product_id": product.pk, "quantity": 1}, format="json")
+        response = api_client.post(
+            "/orders", {"product_id": product.pk, "quantity": 1}, format="json"
+        )
     assert response.status_code == 201
 
 
@@ -29,8 +32,9 @@ def test_order_cancel_queries(api_client, orders, django_assert_num_queries):
     assert response.status_code == 204
 
 
-@pytest.mark.parametrize("query", ["limit=1", "limit=20", "limit=1000", "skip=10&limit=5",
-                                   "status=PENDING&limit=20"])
+@pytest.mark.parametrize(
+    "query", ["limit=1", "limit=20", "limit=1000", "skip=10&limit=5", "status=PENDING&limit=20"]
+)
 def test_order_list_is_one_query(api_client, orders, query, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = api_client.get(f"/orders?{query}")
