@@ -17,7 +17,7 @@ SCENARIO ?= light
 RUN_TIME ?=
 
 
-.PHONY: run test install browser blackbox newman loadtest
+.PHONY: run test install browser blackbox newman loadtest bench bench-volume
 
 install: $(VENV)/.installed
 
@@ -78,3 +78,18 @@ loadtest: install
 	$(BIN)/locust -f locustfile.py --headless --only-summary --host $(BASE_URL) \
 		--scenario $(SCENARIO) $(if $(RUN_TIME),--run-time $(RUN_TIME)) \
 		--report-dir reports --html reports/loadtest-$(SCENARIO).html
+
+# Benchmarks (long; never part of `make test` or CI). See README "Performance".
+DB ?= sqlite
+ROUNDS ?= 2
+DURATION ?= 0
+SCENARIOS ?= light,heavy,max12,max64
+BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS)
+
+## Load benchmark, service vs ceiling (about 15 min). Smoke (25 s): make bench DURATION=3 ROUNDS=1 SCENARIOS=max12
+bench: install
+	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).
+bench-volume: install
+	$(BIN)/python -m bench.volume --db $(DB)

@@ -2,6 +2,8 @@
 
 Threads (gthread) let one worker overlap requests waiting on the database; several workers use
 several cores. WEB_CONCURRENCY and GUNICORN_THREADS tune both without a code change.
+Defaults: one worker per core of the 2-core target, two threads each; the request work is CPU
+bound under the GIL, so more threads only lengthen the queue a request waits in (see bench/).
 
 Metrics: every worker writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and `/metrics`
 sums them. The folder is emptied when the server starts (stale files from an earlier run would
@@ -25,7 +27,7 @@ wsgi_app = "webstore.wsgi:application"
 bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

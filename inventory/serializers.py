@@ -8,6 +8,7 @@ from webstore.serializers import (
     MAX_BULK_ITEMS,
     MAX_COUNT,
     MAX_ID,
+    ClassBuiltFieldsMixin,
     IndexedListSerializer,
     RejectUnknownFieldsMixin,
     StrictCharField,
@@ -15,7 +16,7 @@ from webstore.serializers import (
 )
 
 
-class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class ProductSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
     """A product as the API shows it, and the body of create and (partial) update."""
 
     sku = StrictCharField(min_length=1, max_length=64)

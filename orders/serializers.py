@@ -2,10 +2,16 @@
 from rest_framework import serializers
 
 from orders.models import Order
-from webstore.serializers import MAX_COUNT, MAX_ID, RejectUnknownFieldsMixin, StrictIntegerField
+from webstore.serializers import (
+    MAX_COUNT,
+    MAX_ID,
+    ClassBuiltFieldsMixin,
+    RejectUnknownFieldsMixin,
+    StrictIntegerField,
+)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
     """An order as the API shows it."""
 
     total_price = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
@@ -32,7 +38,7 @@ class OrderCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_COUNT)
 
 
-class OrderStatusSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class OrderStatusSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
     """The body of PUT/PATCH /orders/{id}: the status, and nothing else."""
 
     status = serializers.ChoiceField(choices=Order.Status.choices)

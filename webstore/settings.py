@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
         "webstore.throttling.WriteRateThrottle",
     ],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["webstore.filters.QueryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "webstore.pagination.SkipLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "webstore.exceptions.exception_handler",

@@ -1,0 +1,412 @@
+"""The load benchmark: the service against the ceiling app, same gunicorn, same pinned core.
+
+    python bench/run.py                       # SQLite, all scenarios, 2 rounds (about 15 min)
+    python bench/run.py --db postgres         # the same on PostgreSQL (BENCH_PG_URL)
+    python bench/run.py --duration 5 --rounds 1 --scenarios max12   # a smoke run
+
+For every round and scenario it serves the ceiling, then the service (A B A B), each from a
+fresh copy of the seeded database: gunicorn with gunicorn.conf.py in production mode on CPU 0,
+Locust (FastHttpUser, headless) on CPU 1. RPS is the number of requests completed inside the
+measured window (all users spawned -> end) divided by its length, so a stalled server shows as
+a low RPS and errors, not as Locust's running average. After every service run the oversell
+check must find 0. The result is printed (and written to reports/) as a Markdown table.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import runpy
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SERVER_CPU, LOADGEN_CPU = "0", "1"
+POOL_STOCK = 1_000_000
+SERVER_ENV = {
+    # Production mode with throwaway secrets; no access log (a write per request). API keys and
+    # rate limits are off: one load generator on one IP would be throttled, not measured.
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-insecure-key",
+    "WEBHOOK_SECRET": "bench-only-webhook-secret",
+    "ACCESS_LOG": "false",
+    "REQUIRE_API_KEY": "false",
+    "RATE_LIMIT_READ": "off",
+    "RATE_LIMIT_WRITE": "off",
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    users: int
+    spawn_rate: float
+    duration: int
+    think: bool
+
+    @property
+    def ramp(self) -> int:
+        return math.ceil(self.users / self.spawn_rate)
+
+
+SCENARIOS = {
+    "light": Scenario(users=25, spawn_rate=5, duration=60, think=True),
+    "heavy": Scenario(users=200, spawn_rate=20, duration=60, think=True),
+    "max12": Scenario(users=12, spawn_rate=12, duration=30, think=False),
+    "max64": Scenario(users=64, spawn_rate=64, duration=30, think=False),
+}
+
+
+@dataclass
+class Result:
+    rps: float
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    error_pct: float
+    requests: int
+    load: float
+    worker_rss_mb: float | None = None
+    oversold: int | None = None
+    ledger_mismatch: int | None = None
+
+
+class Database:
+    """A seeded template, copied fresh for every service run."""
+
+    def __init__(self, kind: str, workdir: Path, pg_url: str, products: int):
+        self.kind, self.workdir, self.products = kind, workdir, products
+        if kind == "sqlite":
+            self.template = workdir / "template.sqlite3"
+            self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        else:
+            base, _, self.name = pg_url.rpartition("/")
+            self.admin_url, self.template_name = f"{base}/postgres", f"{self.name}_template"
+            self.url = pg_url
+        self.product_ids: list[int] = []
+
+    def prepare(self) -> None:
+        if self.kind == "sqlite":
+            url = f"sqlite:///{self.template}"
+        else:
+            self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._sql(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
+            self._sql(f'CREATE DATABASE "{self.template_name}"')
+            url = self.url.rpartition("/")[0] + f"/{self.template_name}"
+        out = _django(
+            "seed", "--products", str(self.products), "--stock", str(POOL_STOCK), db_url=url
+        )
+        self.product_ids = json.loads(out)
+
+    def reset(self) -> None:
+        if self.kind == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(self.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            shutil.copyfile(self.template, self.url.removeprefix("sqlite:///"))
+        else:
+            self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._sql(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template_name}"')
+
+    def check(self) -> dict:
+        ids = ",".join(map(str, self.product_ids))
+        return json.loads(
+            _django("check", "--ids", ids, "--stock", str(POOL_STOCK), db_url=self.url)
+        )
+
+    def drop(self) -> None:
+        if self.kind == "postgres":
+            self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._sql(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
+
+    def _sql(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(statement)
+
+
+def _django(*args: str, db_url: str) -> str:
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "bench.pool", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py, pinned to the server core."""
+
+    def __init__(self, app: str | None, port: int, db_url: str, log: Path):
+        cmd = ["taskset", "-c", SERVER_CPU, str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
+        if app:
+            cmd.append(app)
+        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": db_url, "BIND": f"127.0.0.1:{port}"}
+        env.pop("PORT", None)
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = log.open("w")
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not answer within {timeout} s")
+        # Warm every worker's imports and URL resolver; reads only, so the data stays as seeded.
+        for n in range(40):
+            path = "/products?limit=20" if n % 2 else "/products/1"
+            with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+                response.read()
+
+    def worker_rss_mb(self) -> float:
+        workers = psutil.Process(self.process.pid).children(recursive=True)
+        return max(w.memory_info().rss for w in workers) / 2**20
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path) -> Result:
+    samples_file, spawned_file = workdir / "samples.csv", workdir / "spawned.txt"
+    for path in (samples_file, spawned_file):
+        path.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "BENCH_PRODUCT_IDS": ",".join(map(str, product_ids)),
+        "BENCH_THINK": "1" if scenario.think else "0",
+        "BENCH_SAMPLES": str(samples_file),
+        "BENCH_SPAWNED": str(spawned_file),
+    }
+    run_time = scenario.ramp + scenario.duration + 2
+    cmd = [
+        "taskset",
+        "-c",
+        LOADGEN_CPU,
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--host",
+        url,
+        "-u",
+        str(scenario.users),
+        "-r",
+        str(scenario.spawn_rate),
+        "-t",
+        f"{run_time}s",
+    ]
+    load = os.getloadavg()[0]
+    with (workdir / "locust.log").open("a") as log:
+        # Locust exits 1 when any request failed; the samples say how many.
+        subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=run_time + 120, check=False
+        )
+    start = float(spawned_file.read_text())
+    end = start + scenario.duration
+    times, errors = [], 0
+    for line in samples_file.read_text().splitlines():
+        finished, ms, ok = line.split(",")
+        if start <= float(finished) < end:
+            times.append(float(ms))
+            errors += ok == "0"
+    times.sort()
+    return Result(
+        rps=len(times) / scenario.duration,
+        p50=_percentile(times, 50),
+        p95=_percentile(times, 95),
+        p99=_percentile(times, 99),
+        error_pct=100 * errors / len(times) if times else 100.0,
+        requests=len(times),
+        load=load,
+    )
+
+
+def _percentile(ordered: list[float], pct: float) -> float | None:
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _fmt(value, spec=".1f", suffix=""):
+    return "–" if value is None else f"{value:{spec}}{suffix}"
+
+
+def report(
+    results: dict, args, gunicorn: dict, started: datetime.datetime, loads: list[float]
+) -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in subprocess.run(
+                ["lscpu"], capture_output=True, text=True, check=False
+            ).stdout.splitlines()
+            if line.startswith("Model name")
+        ),
+        platform.processor(),
+    )
+    lines = [
+        f"Run {started:%Y-%m-%d %H:%M} UTC on {cpu}, {os.cpu_count()} cores; database "
+        f"{'SQLite' if args.db == 'sqlite' else 'PostgreSQL'}; gunicorn {gunicorn['worker_class']}, "
+        f"{gunicorn['workers']} worker(s) x {gunicorn['threads']} threads on CPU {SERVER_CPU}, "
+        f"Locust FastHttpUser on CPU {LOADGEN_CPU}; median of {args.rounds} round(s) A B A B; "
+        f"load average {min(loads):.2f}–{max(loads):.2f} at run starts.",
+        f"Command: `{args.command_line}`",
+        "",
+        "| scenario | users | ceiling RPS | service RPS | service / ceiling | p50 ms | p95 ms | p99 ms "
+        "| errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, by_target in results.items():
+        ceiling, service = by_target["ceiling"], by_target["service"]
+        ratios = [s.rps / c.rps for c, s in zip(ceiling, service) if c.rps]
+        lines.append(
+            f"| {name} | {SCENARIOS[name].users} "
+            f"| {_fmt(_median(r.rps for r in ceiling), '.0f')} "
+            f"| {_fmt(_median(r.rps for r in service), '.0f')} "
+            f"| {_fmt(_median(ratios) and 100 * _median(ratios), '.0f', '%')} "
+            f"| {_fmt(_median(r.p50 for r in service))} | {_fmt(_median(r.p95 for r in service))} "
+            f"| {_fmt(_median(r.p99 for r in service))} "
+            f"| {_fmt(_median(r.error_pct for r in service), '.2f', '%')} |"
+        )
+    service_runs = [r for t in results.values() for r in t["service"]]
+    rss = [r.worker_rss_mb for r in service_runs if r.worker_rss_mb is not None]
+    lines += [
+        "",
+        f"Oversell check: {sum(r.oversold or 0 for r in service_runs)} oversold and "
+        f"{sum(r.ledger_mismatch or 0 for r in service_runs)} ledger mismatches in "
+        f"{len(service_runs)} service runs."
+        + (f" Largest worker RSS after `heavy`: {max(rss):.0f} MB." if rss else ""),
+        "",
+        "<details><summary>Every run</summary>",
+        "",
+        "| round | scenario | target | RPS | p50 | p95 | p99 | errors | requests | load avg |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, by_target in results.items():
+        for target in ("ceiling", "service"):
+            for n, r in enumerate(by_target[target], 1):
+                lines.append(
+                    f"| {n} | {name} | {target} | {r.rps:.0f} | {_fmt(r.p50)} | {_fmt(r.p95)} "
+                    f"| {_fmt(r.p99)} | {r.error_pct:.2f}% | {r.requests} | {r.load:.2f} |"
+                )
+    lines += ["", "</details>"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench"),
+    )
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--duration", type=int, default=0, help="seconds per run (0: each scenario's own)"
+    )
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8140")))
+    parser.add_argument("--products", type=int, default=100, help="seeded pool size")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    args = parser.parse_args()
+    args.command_line = os.environ.get("BENCH_COMMAND") or " ".join(["python", *sys.argv])
+    names = args.scenarios.split(",")
+    unknown = set(names) - SCENARIOS.keys()
+    if unknown:
+        parser.error(f"unknown scenarios: {sorted(unknown)}")
+    if args.duration:
+        for name in names:
+            SCENARIOS[name] = Scenario(**{**SCENARIOS[name].__dict__, "duration": args.duration})
+    gunicorn = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    started = datetime.datetime.now(datetime.UTC)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    database = Database(args.db, workdir, args.pg_url, args.products)
+    database.prepare()
+    results = {name: {"ceiling": [], "service": []} for name in names}
+    loads = []
+    try:
+        for round_no in range(1, args.rounds + 1):
+            for name in names:
+                scenario = SCENARIOS[name]
+                for target, app in (("ceiling", "bench.ceiling:application"), ("service", None)):
+                    database.reset()
+                    server = Server(
+                        app, args.port, database.url, workdir / f"gunicorn-{target}.log"
+                    )
+                    try:
+                        server.wait_ready()
+                        result = run_load(scenario, server.url, database.product_ids, workdir)
+                        if target == "service" and name == "heavy":
+                            result.worker_rss_mb = server.worker_rss_mb()
+                    finally:
+                        server.stop()
+                    if target == "service":
+                        check = database.check()
+                        result.oversold, result.ledger_mismatch = (
+                            check["oversold"],
+                            check["ledger_mismatch"],
+                        )
+                    loads.append(result.load)
+                    results[name][target].append(result)
+                    print(
+                        f"round {round_no} {name:6} {target:8} {result.rps:7.0f} rps  p50 {_fmt(result.p50)}"
+                        f"  p95 {_fmt(result.p95)}  p99 {_fmt(result.p99)} ms  errors {result.error_pct:.2f}%"
+                        f"  load {result.load:.2f}"
+                        + (f"  oversold {result.oversold}" if target == "service" else ""),
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    finally:
+        database.drop()
+    table = report(results, args, gunicorn, started, loads)
+    args.out.mkdir(exist_ok=True)
+    out_file = args.out / f"bench-{args.db}-{started:%Y%m%dT%H%M}.md"
+    out_file.write_text(table + "\n")
+    print(table)
+    print(f"\n(written to {out_file.relative_to(ROOT)}; logs in {workdir})", file=sys.stderr)
+    service_runs = [r for t in results.values() for r in t["service"]]
+    if any(r.oversold or r.ledger_mismatch for r in service_runs):
+        sys.exit("OVERSELL CHECK FAILED")
+
+
+if __name__ == "__main__":
+    main()
