@@ -1,6 +1,14 @@
-"""Error response schemas shared by the apps' OpenAPI descriptions."""
+"""Error response schemas and schema rules shared by the apps' OpenAPI descriptions.
+
+The schema is a contract that schemathesis checks against the running service (reliability/):
+every response code an operation can really give is documented, and request bodies say what
+the serializers really accept.
+"""
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from webstore.exceptions import SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
 
 ErrorSerializer = inline_serializer(
     "Error",
@@ -86,7 +94,64 @@ QUERY_ERRORS = {
 }
 
 
+class RejectUnknownFieldsExtension(OpenApiSerializerExtension):
+    """Bodies of `RejectUnknownFieldsMixin` serializers declare `additionalProperties: false`.
+
+    Those serializers answer 400 for any key they do not know, so the schema must not promise
+    that extra keys are allowed (OpenAPI's default).
+    """
+
+    target_class = "webstore.serializers.RejectUnknownFieldsMixin"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
+
+
 def strip_trailing_slashes(result, generator, request, public):
     """Documents paths as the contract writes them (`/products/{id}`); both forms work."""
     result["paths"] = {path.rstrip("/") or "/": item for path, item in result["paths"].items()}
     return result
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_service_unavailable(result, generator, request, public):
+    """Adds the 503 every database-backed operation answers while the database is unreachable.
+
+    The exception handler gives it to any operation, so it is documented on all of them rather
+    than repeated in each app's description.
+    """
+    response = {
+        "description": "The database is unreachable; retry after `Retry-After` seconds "
+        f"({SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}).",
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait before retrying.",
+            }
+        },
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/MessageError"},
+                "examples": {
+                    "Unavailable": {"value": {"detail": "Service temporarily unavailable"}}
+                },
+            }
+        },
+    }
+    for item in result["paths"].values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                operation["responses"].setdefault("503", response)
+    result["components"]["schemas"].setdefault("MessageError", _MESSAGE_ERROR_SCHEMA)
+    return result
+
+
+_MESSAGE_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
+    "required": ["detail"],
+}

@@ -177,6 +177,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "webstore.openapi.strip_trailing_slashes",
+        "webstore.openapi.document_service_unavailable",
     ],
 }
 
