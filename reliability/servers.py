@@ -129,10 +129,14 @@ class TcpProxy:
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
+        self._hanging = False
         self.resume()
 
     def resume(self) -> None:
-        """Listens again: new connections reach the database."""
+        """Listens again (or stops hanging): new connections reach the database."""
+        self._hanging = False
+        if self._listener is not None:
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -144,6 +148,14 @@ class TcpProxy:
         """Closes the listener and every open connection: the database is gone."""
         listener, self._listener = self._listener, None
         listener.close()
+        self._drop_connections()
+
+    def hang(self) -> None:
+        """Drops every open connection; new ones are accepted but never answered (a dead host)."""
+        self._hanging = True
+        self._drop_connections()
+
+    def _drop_connections(self) -> None:
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
@@ -159,6 +171,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._hanging:
+                with self._lock:
+                    self._sockets.add(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target)
             except OSError:

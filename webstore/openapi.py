@@ -119,9 +119,10 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def document_service_unavailable(result, generator, request, public):
-    """Adds the 503 every database-backed operation answers while the database is unreachable.
+    """Adds the answers every operation can give whatever its view: 503 and, with a body, 411.
 
-    The exception handler gives it to any operation, so it is documented on all of them rather
+    503 comes from the exception handler while the database is unreachable, 411 from
+    `RequireContentLengthMiddleware`; both are documented here once for every operation rather
     than repeated in each app's description.
     """
     response = {
@@ -146,10 +147,16 @@ def document_service_unavailable(result, generator, request, public):
         for method, operation in item.items():
             if method in HTTP_METHODS:
                 operation["responses"].setdefault("503", response)
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("411", LENGTH_REQUIRED)
     result["components"]["schemas"].setdefault("MessageError", _MESSAGE_ERROR_SCHEMA)
     return result
 
 
+LENGTH_REQUIRED = {
+    "description": "The body was sent chunked, without `Content-Length`.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MessageError"}}},
+}
 _MESSAGE_ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "What went wrong."}},
