@@ -24,6 +24,10 @@ class DomainError(Exception):
         raise NotImplementedError
 
 
+class Unauthenticated(DomainError):
+    """The caller did not prove who it is (a missing or wrong webhook signature)."""
+
+
 class ResourceNotFound(DomainError):
     """The named row does not exist (or is archived)."""
 
@@ -37,6 +41,7 @@ class RuleViolation(DomainError):
 
 
 _STATUS_BY_KIND = (
+    (Unauthenticated, status.HTTP_401_UNAUTHORIZED),
     (ResourceNotFound, status.HTTP_404_NOT_FOUND),
     (ResourceConflict, status.HTTP_409_CONFLICT),
     (RuleViolation, status.HTTP_400_BAD_REQUEST),

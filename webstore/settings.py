@@ -33,6 +33,10 @@ def _required_secret(name: str, dev_default: str) -> str:
 
 SECRET_KEY = _required_secret("SECRET_KEY", DEV_SECRET_KEY)
 WEBHOOK_SECRET = _required_secret("WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
+if not any(secret.strip() for secret in WEBHOOK_SECRET.split(",")):
+    raise ImproperlyConfigured("WEBHOOK_SECRET must hold at least one non-blank secret.")
+# A signature made with X-Webhook-Timestamp is refused once its timestamp is this far from now.
+WEBHOOK_TOLERANCE_SECONDS = env.int("WEBHOOK_TOLERANCE_SECONDS", default=300)
 STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD").upper()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
     # Last: any other path is a JSON 404 (also with DEBUG on, where handler404 is not used).
     re_path(r"^", views.not_found),
 ]

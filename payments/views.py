@@ -1,0 +1,50 @@
+"""The payment webhook: verify the signature on the raw body, parse, process once, answer."""
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.utils.decorators import method_decorator
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from payments.openapi import webhook_schema
+from payments.serializers import (
+    PaymentEventSerializer,
+    PaymentResultSerializer,
+    event_id_parse,
+    webhook_body_parse,
+)
+from payments.services import payment_event_receive
+from payments.signatures import webhook_signature_verify
+from webstore.parsers import JSONParser, RequestTooLarge
+
+
+# A rejected payment is committed before its 409 is raised; even with ATOMIC_REQUESTS on, no
+# request-wide transaction may roll that record back.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class PaymentWebhookView(APIView):
+    # Documents the JSON body; the view itself reads the raw bytes, which the signature covers.
+    parser_classes = [JSONParser]
+
+    @webhook_schema
+    def post(self, request):
+        body = self.raw_body(request)
+        webhook_signature_verify(
+            body=body,
+            signature=request.headers.get("X-Webhook-Signature"),
+            timestamp=request.headers.get("X-Webhook-Timestamp"),
+        )
+        event_id = event_id_parse(request.headers.get("X-Event-Id"))
+        event = PaymentEventSerializer(data=webhook_body_parse(body))
+        event.is_valid(raise_exception=True)
+        payment = payment_event_receive(
+            event_id=event_id, payload=body.decode("utf-8"), **event.validated_data
+        )
+        return Response(PaymentResultSerializer(payment).data)
+
+    @staticmethod
+    def raw_body(request) -> bytes:
+        try:
+            return request.body
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            raise RequestTooLarge(f"Request body too large (limit {limit} bytes).") from None
