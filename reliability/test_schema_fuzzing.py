@@ -4,11 +4,14 @@ Positive and negative cases (examples, boundary coverage, random fuzzing) with a
 a fixed number of examples per operation. Every response must be a non-5xx status the schema
 documents for that operation, with the documented content type, headers and body.
 """
+import json
+
 import hypothesis
 import pytest
 import requests
 import schemathesis
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -36,7 +39,10 @@ CHECKS = [
 
 # Built in-process at collection time so pytest can list one test per operation; the test below
 # proves it is exactly the document the live server publishes.
-OPENAPI = SchemaGenerator().get_schema(request=None, public=True)
+# Rendered to JSON and back, as served (decimal bounds become JSON numbers).
+OPENAPI = json.loads(
+    OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True), renderer_context={})
+)
 schema = schemathesis.openapi.from_dict(OPENAPI)
 
 

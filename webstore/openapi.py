@@ -155,7 +155,19 @@ def document_service_unavailable(result, generator, request, public):
 
 LENGTH_REQUIRED = {
     "description": "The body was sent chunked, without `Content-Length`.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MessageError"}}},
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/MessageError"},
+            "examples": {
+                "Chunked body": {
+                    "value": {
+                        "detail": "Send the request body with a Content-Length header "
+                        "(chunked bodies are not supported)."
+                    }
+                }
+            },
+        }
+    },
 }
 _MESSAGE_ERROR_SCHEMA = {
     "type": "object",
