@@ -4,6 +4,10 @@ webstore/tests/test_bad_input.py covers the same rules through Django's test cli
 bytes cross a socket, so gunicorn's own parsing (chunked bodies, header and line limits) and the
 production settings are part of what is proven.
 """
+import json
+import os
+import socket
+
 import pytest
 import requests
 
@@ -11,6 +15,8 @@ from inventory.models import Product, StockMovement
 from inventory.services import product_create
 from orders.models import Order
 from orders.services import order_place
+from payments.models import Payment
+from payments.signatures import webhook_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,3 +119,55 @@ def test_accept_header_never_changes_the_answer(gunicorn_server, rows):
         )
         assert response.status_code == 200
         assert response.json()["sku"] == "KEEP"
+
+
+def raw_request(url: str, head: bytes, body: bytes) -> tuple[int, bytes]:
+    """Sends bytes no HTTP client library would send; returns the status and the body."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(head + b"\r\n" + body)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    status_line, _, rest = response.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+# X-Event-Id values a client library refuses to send: CR/LF smuggling, obs-fold, NUL, 8-bit bytes.
+EVENT_ID_INJECTIONS = {
+    "CRLF injects a header": b"X-Event-Id: evt-1\r\nX-Event-Id: evt-2",
+    "bare LF": b"X-Event-Id: evt-1\nX-Injected: 1",
+    "bare CR": b"X-Event-Id: evt-1\rX-Injected: 1",
+    "obs-fold continuation": b"X-Event-Id: evt-1\r\n evt-2",
+    "NUL byte": b"X-Event-Id: evt\x001",
+    "latin-1 byte": b"X-Event-Id: evt-\xff",
+    "UTF-8 text": "X-Event-Id: évènement".encode(),
+    "control character": b"X-Event-Id: evt-\x071",
+    "300 characters": b"X-Event-Id: " + b"e" * 300,
+    "blank": b"X-Event-Id:    ",
+}
+
+
+@pytest.mark.parametrize("event_header", EVENT_ID_INJECTIONS.values(), ids=EVENT_ID_INJECTIONS.keys())
+def test_event_id_header_injection_is_a_4xx_and_records_nothing(gunicorn_server, rows, event_header):
+    body = json.dumps(
+        {"event": "payment.succeeded", "order_id": rows["order"], "amount": "9.99", "currency": "USD"}
+    ).encode()
+    secret = os.environ.get("WEBHOOK_SECRET", "test-webhook-secret").split(",")[0]
+    head = b"\r\n".join(
+        [
+            b"POST /webhooks/payment HTTP/1.1",
+            b"Host: 127.0.0.1",
+            b"Connection: close",
+            b"Content-Type: application/json",
+            b"Content-Length: %d" % len(body),
+            b"X-Webhook-Signature: " + webhook_signature(body=body, secret=secret).encode(),
+            event_header,
+            b"",
+        ]
+    )
+    before = snapshot()
+    status, _ = raw_request(gunicorn_server.url, head, body)
+    assert 400 <= status < 500
+    assert not Payment.objects.exists()
+    assert snapshot() == before
