@@ -5,7 +5,6 @@ bytes cross a socket, so gunicorn's own parsing (chunked bodies, header and line
 production settings are part of what is proven.
 """
 import json
-import os
 import socket
 
 import pytest
@@ -17,6 +16,7 @@ from orders.models import Order
 from orders.services import order_place
 from payments.models import Payment
 from payments.signatures import webhook_signature
+from reliability.schema import webhook_secret
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -153,7 +153,7 @@ def test_event_id_header_injection_is_a_4xx_and_records_nothing(gunicorn_server,
     body = json.dumps(
         {"event": "payment.succeeded", "order_id": rows["order"], "amount": "9.99", "currency": "USD"}
     ).encode()
-    secret = os.environ.get("WEBHOOK_SECRET", "test-webhook-secret").split(",")[0]
+    secret = webhook_secret()
     head = b"\r\n".join(
         [
             b"POST /webhooks/payment HTTP/1.1",

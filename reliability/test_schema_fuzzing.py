@@ -5,14 +5,10 @@ a fixed number of examples per operation. Every response must be a non-5xx statu
 documents for that operation, with the documented content type, headers and body.
 """
 import json
-import os
 
 import hypothesis
 import pytest
 import requests
-import schemathesis
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -23,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 from inventory.services import product_create
 from payments.signatures import webhook_signature
+from reliability.schema import OPENAPI, schema, webhook_secret
 from orders.models import Order
 from orders.services import order_place, order_transition
 
@@ -39,13 +36,6 @@ CHECKS = [
 ]
 
 
-# Built in-process at collection time so pytest can list one test per operation; the test below
-# proves it is exactly the document the live server publishes.
-# Rendered to JSON and back, as served (decimal bounds become JSON numbers).
-OPENAPI = json.loads(
-    OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True), renderer_context={})
-)
-schema = schemathesis.openapi.from_dict(OPENAPI)
 
 
 def test_fuzzed_schema_is_the_published_one(gunicorn_server):
@@ -92,7 +82,7 @@ def signed(case) -> dict:
         return {}
     case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-webhook-timestamp"}
     raw = json.dumps(case.body).encode()
-    secret = os.environ.get("WEBHOOK_SECRET", "test-webhook-secret").split(",")[0]
+    secret = webhook_secret()
     return {
         "data": raw,
         "headers": {

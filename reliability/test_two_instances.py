@@ -8,7 +8,6 @@ stock is restored twice, the ledger explains the stock exactly, each event id wa
 once, and each paid order has exactly one succeeded payment.
 """
 import json
-import os
 import random
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from orders.models import Order
 from orders.services import order_place
 from payments.models import Payment
 from payments.signatures import webhook_signature
+from reliability.schema import webhook_secret
 from reliability.invariants import assert_stock_invariants
 from reliability.servers import Gunicorn, database_url
 
@@ -51,7 +51,7 @@ def webhook(order_id: int, quantity: int, event_id: str) -> dict:
     body = json.dumps(
         {"event": "payment.succeeded", "order_id": order_id, "amount": f"{quantity * 10}.00", "currency": "USD"}
     ).encode()
-    secret = os.environ.get("WEBHOOK_SECRET", "test-webhook-secret").split(",")[0]
+    secret = webhook_secret()
     return {
         "data": body,
         "headers": {
