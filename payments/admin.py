@@ -2,6 +2,7 @@
 
 Each row is one processed webhook event (its id consumed); rows are written only by the webhook.
 """
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html

@@ -1,4 +1,5 @@
 """Sends a signed payment webhook the way the provider does, to check a running deployment."""
+
 import json
 import time
 import urllib.error
@@ -50,7 +51,9 @@ def webhook_send(
     timestamp = str(int(time.time())) if timestamped else None
     if timestamp is not None:
         headers["X-Webhook-Timestamp"] = timestamp
-    headers["X-Webhook-Signature"] = webhook_signature(body=body, secret=secret, timestamp=timestamp)
+    headers["X-Webhook-Signature"] = webhook_signature(
+        body=body, secret=secret, timestamp=timestamp
+    )
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -1,4 +1,5 @@
 """Typed webhook errors; each carries its facts and states the contract's `detail`."""
+
 from decimal import Decimal
 
 from webstore.exceptions import ResourceConflict, RuleViolation, Unauthenticated

@@ -4,12 +4,12 @@ One row per processed event: the row that records what happened is also the row 
 the event id. A unique constraint on `event_id` makes an id usable once, ever, across every
 worker, instance and restart; nothing in memory is trusted for that.
 """
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus
-
 
 # The one event type that moves money; every other type is recorded and ignored.
 PAYMENT_SUCCEEDED = "payment.succeeded"

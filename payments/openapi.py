@@ -1,4 +1,5 @@
 """OpenAPI description of the payment webhook (kept out of the view to keep it short)."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,

@@ -1,4 +1,5 @@
 """Webhook request validation (the X-Event-Id header, the raw JSON body) and response shape."""
+
 import json
 import re
 from decimal import Decimal
@@ -12,7 +13,12 @@ from rest_framework.exceptions import ParseError
 
 from payments.exceptions import InvalidEventId, MissingEventId
 from payments.models import PAYMENT_SUCCEEDED, Payment
-from webstore.serializers import MAX_ID, RejectUnknownFieldsMixin, StrictCharField, StrictIntegerField
+from webstore.serializers import (
+    MAX_ID,
+    RejectUnknownFieldsMixin,
+    StrictCharField,
+    StrictIntegerField,
+)
 
 # Visible ASCII only: an id is stored, logged and shown to staff, so no control characters,
 # no whitespace, no unbounded length.

@@ -1,4 +1,5 @@
 """Processing of payment webhook events: at most once per event id, in one transaction."""
+
 import logging
 from decimal import Decimal
 

@@ -7,10 +7,12 @@ Two schemes, both hex HMAC-SHA256 with a secret from `WEBHOOK_SECRET`:
   `WEBHOOK_TOLERANCE_SECONDS` from the server clock is refused, which bounds how long a captured
   request stays usable.
 """
+
 import hashlib
 import hmac
 import logging
 import time
+from typing import NoReturn
 
 from django.conf import settings
 
@@ -55,16 +57,21 @@ def webhook_signature_verify(
         )
         for secret in webhook_secrets()
     ):
-        _refuse("signature does not match" + (" (timestamped scheme)" if timestamp is not None else ""))
+        _refuse(
+            "signature does not match" + (" (timestamped scheme)" if timestamp is not None else "")
+        )
     if timestamp is not None:
-        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= MAX_TIMESTAMP_DIGITS):
+        if not (
+            timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= MAX_TIMESTAMP_DIGITS
+        ):
             _refuse("timestamp is not Unix seconds")
         now = time.time() if now is None else now
-        if abs(now - int(timestamp)) > settings.WEBHOOK_TOLERANCE_SECONDS:
-            _refuse(f"timestamp {timestamp} is outside the {settings.WEBHOOK_TOLERANCE_SECONDS}s tolerance")
+        tolerance = settings.WEBHOOK_TOLERANCE_SECONDS
+        if abs(now - int(timestamp)) > tolerance:
+            _refuse(f"timestamp {timestamp} is outside the tolerance of {tolerance}s")
 
 
-def _refuse(reason: str):
+def _refuse(reason: str) -> NoReturn:
     # Operators see why (clock skew, rotated secret); the caller only ever sees the same 401.
     logger.warning("Webhook refused: %s", reason)
     raise InvalidWebhookSignature(reason)

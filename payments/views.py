@@ -1,4 +1,5 @@
 """The payment webhook: verify the signature on the raw body, parse, process once, answer."""
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
@@ -22,6 +23,8 @@ from webstore.parsers import JSONParser, RequestTooLarge
 # request-wide transaction may roll that record back.
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PaymentWebhookView(APIView):
+    """POST /webhooks/payment: the payment provider's signed events, each processed once."""
+
     # Documents the JSON body; the view itself reads the raw bytes, which the signature covers.
     parser_classes = [JSONParser]
 

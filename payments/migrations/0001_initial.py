@@ -6,33 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=255)),
-                ('event_type', models.CharField(max_length=100)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('currency', models.CharField(max_length=3)),
-                ('outcome', models.CharField(choices=[('succeeded', 'Succeeded (order paid)'), ('rejected', 'Rejected (for staff review)'), ('ignored', 'Ignored (event type not handled)')], max_length=9)),
-                ('reason', models.CharField(blank=True, choices=[('order_not_payable', 'Order not payable'), ('amount_mismatch', 'Amount or currency mismatch')], max_length=17)),
-                ('order_status', models.CharField(choices=[('PENDING', 'Pending'), ('PAID', 'Paid'), ('SHIPPED', 'Shipped'), ('CANCELED', 'Canceled')], max_length=8)),
-                ('payload', models.TextField(help_text='The request body exactly as received and signed.')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=255)),
+                ("event_type", models.CharField(max_length=100)),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("succeeded", "Succeeded (order paid)"),
+                            ("rejected", "Rejected (for staff review)"),
+                            ("ignored", "Ignored (event type not handled)"),
+                        ],
+                        max_length=9,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("order_not_payable", "Order not payable"),
+                            ("amount_mismatch", "Amount or currency mismatch"),
+                        ],
+                        max_length=17,
+                    ),
+                ),
+                (
+                    "order_status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Pending"),
+                            ("PAID", "Paid"),
+                            ("SHIPPED", "Shipped"),
+                            ("CANCELED", "Canceled"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "payload",
+                    models.TextField(help_text="The request body exactly as received and signed."),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['outcome', '-received_at'], name='payment_outcome_time')],
-                'constraints': [models.UniqueConstraint(fields=('event_id',), name='payment_event_id_unique'), models.CheckConstraint(condition=models.Q(('outcome__in', ['succeeded', 'rejected', 'ignored'])), name='payment_outcome_valid'), models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'rejected'), ('reason__in', ['order_not_payable', 'amount_mismatch'])), models.Q(models.Q(('outcome', 'rejected'), _negated=True), ('reason', '')), _connector='OR'), name='payment_reason_iff_rejected'), models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('amount__isnull', False)), models.Q(('amount__isnull', True), ('outcome', 'ignored')), _connector='OR'), name='payment_amount_positive')],
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["outcome", "-received_at"], name="payment_outcome_time")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("event_id",), name="payment_event_id_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("outcome__in", ["succeeded", "rejected", "ignored"])),
+                        name="payment_outcome_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("outcome", "rejected"),
+                                ("reason__in", ["order_not_payable", "amount_mismatch"]),
+                            ),
+                            models.Q(
+                                models.Q(("outcome", "rejected"), _negated=True), ("reason", "")
+                            ),
+                            _connector="OR",
+                        ),
+                        name="payment_reason_iff_rejected",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("amount__gt", 0), ("amount__isnull", False)),
+                            models.Q(("amount__isnull", True), ("outcome", "ignored")),
+                            _connector="OR",
+                        ),
+                        name="payment_amount_positive",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Fixtures for the webhook tests: a known secret, a 100.00 order, and a signed poster."""
+
 import json
 import uuid
 
@@ -26,7 +27,13 @@ def pending_order(make_product, make_order):
 
 
 def paid_event(order_id: int, amount=100.0, **fields) -> dict:
-    return {"event": "payment.succeeded", "order_id": order_id, "amount": amount, "currency": "USD", **fields}
+    return {
+        "event": "payment.succeeded",
+        "order_id": order_id,
+        "amount": amount,
+        "currency": "USD",
+        **fields,
+    }
 
 
 def webhook_headers(
@@ -60,6 +67,8 @@ def post_webhook(api_client):
     def post(payload, *, path=URL, content_type="application/json", client=None, **header_options):
         body = encode(payload)
         headers = webhook_headers(body, **header_options)
-        return (client or api_client).generic("POST", path, body, content_type=content_type, **headers)
+        return (client or api_client).generic(
+            "POST", path, body, content_type=content_type, **headers
+        )
 
     return post

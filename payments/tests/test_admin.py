@@ -1,4 +1,5 @@
 """The staff admin lists webhook events read-only and filters them by outcome."""
+
 import pytest
 
 from payments.models import Payment
@@ -22,7 +23,12 @@ def events(post_webhook, make_product, make_order):
     paid, short, failed = (make_order(product, quantity=2) for _ in range(3))
     assert post_webhook(paid_event(paid.pk), event_id="evt_ok").status_code == 200
     assert post_webhook(paid_event(short.pk, amount=90.0), event_id="evt_short").status_code == 409
-    assert post_webhook({"event": "payment.failed", "order_id": failed.pk}, event_id="evt_failed").status_code == 200
+    assert (
+        post_webhook(
+            {"event": "payment.failed", "order_id": failed.pk}, event_id="evt_failed"
+        ).status_code
+        == 200
+    )
     return {payment.event_id: payment for payment in Payment.objects.all()}
 
 
@@ -63,7 +69,12 @@ def test_events_are_read_only(admin_client, events):
     assert "Amount or currency mismatch" in html
     assert 'name="_save"' not in html
     assert admin_client.get(CHANGELIST + "add/").status_code == 403
-    assert admin_client.post(f"{CHANGELIST}{payment.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert admin_client.post(f"{CHANGELIST}{payment.pk}/change/", {"outcome": "succeeded"}).status_code == 403
+    assert (
+        admin_client.post(f"{CHANGELIST}{payment.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert (
+        admin_client.post(f"{CHANGELIST}{payment.pk}/change/", {"outcome": "succeeded"}).status_code
+        == 403
+    )
     assert Payment.objects.get(pk=payment.pk).outcome == "rejected"
     assert Payment.objects.count() == 3

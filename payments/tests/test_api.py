@@ -1,4 +1,5 @@
 """Every row of SPEC.md's payment webhook table: status, exact body, and the state read back."""
+
 import hashlib
 import hmac
 import json
@@ -98,13 +99,24 @@ def test_event_id_already_processed_is_400_and_changes_nothing(
     "payload, detail",
     [
         (b"not json", "JSON parse error - Expecting value: line 1 column 1 (char 0)"),
-        ({"event": "payment.succeeded", "amount": 100.0}, {"order_id": ["This field is required."]}),
-        ({"event": "payment.succeeded", "order_id": "{order}"}, {"amount": ["This field is required."]}),
-        ({"event": "payment.succeeded", "order_id": "7", "amount": 1}, {"order_id": ["A valid integer is required."]}),
+        (
+            {"event": "payment.succeeded", "amount": 100.0},
+            {"order_id": ["This field is required."]},
+        ),
+        (
+            {"event": "payment.succeeded", "order_id": "{order}"},
+            {"amount": ["This field is required."]},
+        ),
+        (
+            {"event": "payment.succeeded", "order_id": "7", "amount": 1},
+            {"order_id": ["A valid integer is required."]},
+        ),
     ],
     ids=["not-json", "no-order-id", "no-amount", "order-id-string"],
 )
-def test_bad_body_is_400_and_records_nothing(api_client, post_webhook, pending_order, payload, detail):
+def test_bad_body_is_400_and_records_nothing(
+    api_client, post_webhook, pending_order, payload, detail
+):
     if isinstance(payload, dict) and payload.get("order_id") == "{order}":
         payload = {**payload, "order_id": pending_order.pk}
     response = post_webhook(payload)
@@ -118,7 +130,9 @@ def test_bad_body_is_400_and_records_nothing(api_client, post_webhook, pending_o
 
 
 @pytest.mark.parametrize("event", ["payment.succeeded", "payment.failed"])
-def test_unknown_order_is_404_and_the_event_id_stays_usable(api_client, post_webhook, pending_order, event):
+def test_unknown_order_is_404_and_the_event_id_stays_usable(
+    api_client, post_webhook, pending_order, event
+):
     response = post_webhook(paid_event(123456, event=event), event_id="evt_retry_me")
     assert response.status_code == 404
     assert response.json() == {"detail": "Order with ID 123456 not found"}
@@ -173,8 +187,10 @@ def test_successful_payment_marks_the_order_paid(api_client, post_webhook, pendi
 def test_equal_amounts_match_exactly_whatever_their_notation(
     api_client, post_webhook, pending_order, raw_amount, raw_currency
 ):
-    currency = f', "currency": {raw_currency}' if raw_currency else ""
-    body = f'{{"event": "payment.succeeded", "order_id": {pending_order.pk}, "amount": {raw_amount}{currency}}}'
+    fields = [f'"order_id": {pending_order.pk}', f'"amount": {raw_amount}']
+    if raw_currency:
+        fields.append(f'"currency": {raw_currency}')
+    body = '{"event": "payment.succeeded", ' + ", ".join(fields) + "}"
     response = post_webhook(body.encode())
     assert response.status_code == 200, response.content
     assert response.json()["order_status"] == "PAID"
@@ -184,7 +200,9 @@ def test_equal_amounts_match_exactly_whatever_their_notation(
 def test_amounts_never_pass_through_floats(api_client, post_webhook, make_product, make_order):
     # 0.10 × 3 is 0.30000000000000004 in floats; the order's total is exactly 0.30.
     order = make_order(make_product(price="0.10"), quantity=3)
-    response = post_webhook(b'{"event": "payment.succeeded", "order_id": %d, "amount": 0.3}' % order.pk)
+    response = post_webhook(
+        b'{"event": "payment.succeeded", "order_id": %d, "amount": 0.3}' % order.pk
+    )
     assert response.status_code == 200, response.content
     order_with_cents = make_order(make_product(price="33.33"), quantity=3)
     response = post_webhook(paid_event(order_with_cents.pk, amount=99.99))
@@ -226,7 +244,11 @@ def test_order_not_pending_is_409_recorded_and_untouched(
     }
     assert order_state(api_client, order) == (status, stock)
     payment = Payment.objects.get()
-    assert (payment.event_id, payment.outcome, payment.reason) == ("evt_late", "rejected", "order_not_payable")
+    assert (payment.event_id, payment.outcome, payment.reason) == (
+        "evt_late",
+        "rejected",
+        "order_not_payable",
+    )
     assert (payment.order_status, payment.amount) == (status, Decimal("100.00"))
     # Recorded means consumed: the provider's retry is refused, not processed again.
     retry = post_webhook(paid_event(order.pk), event_id="evt_late")
@@ -235,7 +257,7 @@ def test_order_not_pending_is_409_recorded_and_untouched(
     assert Payment.objects.count() == 1
 
 
-# --- amount or currency does not match: 409, recorded, order stays PENDING -------------------------
+# --- amount or currency does not match: 409, recorded, order stays PENDING ----------------------
 
 
 @pytest.mark.parametrize(
@@ -251,7 +273,9 @@ def test_order_not_pending_is_409_recorded_and_untouched(
 def test_amount_or_currency_mismatch_is_409_recorded_and_pending(
     api_client, post_webhook, pending_order, amount, currency, received
 ):
-    response = post_webhook(paid_event(pending_order.pk, amount=amount, currency=currency), event_id="evt_short")
+    response = post_webhook(
+        paid_event(pending_order.pk, amount=amount, currency=currency), event_id="evt_short"
+    )
     assert response.status_code == 409
     assert response.json() == {
         "detail": {
@@ -264,8 +288,15 @@ def test_amount_or_currency_mismatch_is_409_recorded_and_pending(
     }
     assert order_state(api_client, pending_order) == ("PENDING", 8)
     payment = Payment.objects.get()
-    assert (payment.outcome, payment.reason, payment.order_status) == ("rejected", "amount_mismatch", "PENDING")
-    assert (payment.amount, payment.currency) == (Decimal(str(received)).quantize(Decimal("0.01")), currency.upper())
+    assert (payment.outcome, payment.reason, payment.order_status) == (
+        "rejected",
+        "amount_mismatch",
+        "PENDING",
+    )
+    assert (payment.amount, payment.currency) == (
+        Decimal(str(received)).quantize(Decimal("0.01")),
+        currency.upper(),
+    )
     retry = post_webhook(paid_event(pending_order.pk), event_id="evt_short")
     assert retry.status_code == 400
     assert retry.json() == {"detail": {"error": "Event already processed", "event_id": "evt_short"}}
@@ -318,7 +349,11 @@ def test_other_event_types_are_ignored_and_recorded(
     }
     assert order_state(api_client, order) == before
     payment = Payment.objects.get()
-    assert (payment.event_type, payment.outcome, payment.reason) == (payload["event"], "ignored", "")
+    assert (payment.event_type, payment.outcome, payment.reason) == (
+        payload["event"],
+        "ignored",
+        "",
+    )
     expected_amount = Decimal(str(payload["amount"])) if "amount" in payload else None
     assert payment.amount == expected_amount
     retry = post_webhook({**payload, "order_id": order.pk}, event_id="evt_other")
@@ -338,16 +373,32 @@ def test_the_original_webhook_script_works_unchanged(live_server, settings):
     def send(payload, secret, event_id):
         body = json.dumps(payload)
         signature = hmac.new(secret.encode(), body.encode("utf-8"), hashlib.sha256).hexdigest()
-        headers = {"Content-Type": "application/json", "X-Webhook-Signature": signature, "X-Event-Id": event_id}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Webhook-Signature": signature,
+            "X-Event-Id": event_id,
+        }
         return requests.post(f"{base}/webhooks/payment", data=body, headers=headers, timeout=10)
 
     product = requests.post(
         f"{base}/products",
-        json={"sku": f"WH-{uuid.uuid4().hex[:8]}", "name": "Webhook Test", "price": 50.0, "stock": 10},
+        json={
+            "sku": f"WH-{uuid.uuid4().hex[:8]}",
+            "name": "Webhook Test",
+            "price": 50.0,
+            "stock": 10,
+        },
         timeout=10,
     ).json()
-    order = requests.post(f"{base}/orders", json={"product_id": product["id"], "quantity": 2}, timeout=10).json()
-    payload = {"event": "payment.succeeded", "order_id": order["id"], "amount": 100.0, "currency": "USD"}
+    order = requests.post(
+        f"{base}/orders", json={"product_id": product["id"], "quantity": 2}, timeout=10
+    ).json()
+    payload = {
+        "event": "payment.succeeded",
+        "order_id": order["id"],
+        "amount": 100.0,
+        "currency": "USD",
+    }
 
     event_id = str(uuid.uuid4())
     valid = send(payload, "default-secret-change-in-production", event_id)

@@ -1,4 +1,5 @@
-"""Hostile or malformed signed deliveries: a 4xx with `detail`, nothing recorded, id not consumed."""
+"""Malformed signed deliveries: a 4xx with `detail`, nothing recorded, the event id kept."""
+
 import json
 
 import pytest
@@ -102,9 +103,13 @@ def test_unknown_fields_are_named(post_webhook, pending_order):
 
 
 def test_amount_with_more_than_two_places_is_refused_not_rounded(post_webhook, pending_order):
-    response = post_webhook(b'{"event": "payment.succeeded", "order_id": %d, "amount": 100.001}' % pending_order.pk)
+    response = post_webhook(
+        b'{"event": "payment.succeeded", "order_id": %d, "amount": 100.001}' % pending_order.pk
+    )
     assert response.status_code == 400
-    assert response.json() == {"detail": {"amount": ["Ensure that there are no more than 2 decimal places."]}}
+    assert response.json() == {
+        "detail": {"amount": ["Ensure that there are no more than 2 decimal places."]}
+    }
 
 
 @pytest.mark.parametrize(
@@ -131,7 +136,10 @@ def test_longest_event_id_is_accepted(post_webhook, pending_order):
 @pytest.mark.parametrize("signed", [True, False])
 def test_body_over_the_size_limit_is_413(settings, post_webhook, pending_order, signed):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    body = b'{"event": "payment.failed", "order_id": %d, "pad": "%s"}' % (pending_order.pk, b"x" * 2000)
+    body = b'{"event": "payment.failed", "order_id": %d, "pad": "%s"}' % (
+        pending_order.pk,
+        b"x" * 2000,
+    )
     response = post_webhook(body, **({} if signed else {"signature": "0" * 64}))
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large (limit 1000 bytes)."}

@@ -3,6 +3,7 @@
 Run on SQLite (IMMEDIATE transactions serialize writers) and on PostgreSQL (row locks and the
 unique index on the event id).
 """
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -78,7 +79,10 @@ def test_ten_concurrent_events_for_one_order_pay_it_once(post_webhook, pending_o
             }
     pending_order.refresh_from_db()
     assert pending_order.status == "PAID"
-    assert Counter(Payment.objects.values_list("outcome", flat=True)) == {"succeeded": 1, "rejected": 9}
+    assert Counter(Payment.objects.values_list("outcome", flat=True)) == {
+        "succeeded": 1,
+        "rejected": 9,
+    }
 
 
 def test_cancel_racing_a_payment_never_lets_both_win(post_webhook, make_product, make_order):
@@ -137,7 +141,9 @@ def test_payment_racing_a_shipment_request_stays_consistent(post_webhook, make_p
         return lambda client: post_webhook(paid_event(order.pk), client=client)
 
     def ship(order):
-        return lambda client: client.put(f"/orders/{order.pk}", {"status": "SHIPPED"}, format="json")
+        return lambda client: client.put(
+            f"/orders/{order.pk}", {"status": "SHIPPED"}, format="json"
+        )
 
     responses = run_together([call for order in orders for call in (pay(order), ship(order))])
     for index, order in enumerate(orders):

@@ -1,4 +1,5 @@
 """Replay protection lives in the database: a freshly started server refuses a used event id."""
+
 import http.client
 import json
 import os
@@ -74,7 +75,8 @@ def gunicorn_server():
     }
     env.pop("PORT", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        # No control socket: gunicorn's default path is shared by every server on the machine.
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -100,9 +102,13 @@ def gunicorn_server():
         os.rmdir(folder)
 
 
-def test_a_new_process_refuses_an_event_id_recorded_earlier(post_webhook, pending_order, make_order):
+def test_a_new_process_refuses_an_event_id_recorded_earlier(
+    post_webhook, pending_order, make_order
+):
     # Recorded by this process (committed: the test runs outside a transaction).
-    assert post_webhook(paid_event(pending_order.pk), event_id="evt_before_restart").status_code == 200
+    assert (
+        post_webhook(paid_event(pending_order.pk), event_id="evt_before_restart").status_code == 200
+    )
     second_order = make_order(pending_order.product, quantity=2)
     body = json.dumps(paid_event(second_order.pk)).encode()
     headers = {

@@ -1,4 +1,5 @@
 """payment_event_receive and the database constraints behind it, on the real database."""
+
 from decimal import Decimal
 
 import pytest
@@ -48,7 +49,9 @@ def test_success_returns_the_record_with_the_paid_order(pending_order):
 @pytest.mark.django_db
 def test_unique_event_id_is_the_last_line_of_defence(pending_order):
     """A delivery that got past the pre-check (a concurrent duplicate) still cannot pay."""
-    payment_row(pending_order, event_id="evt_dup", outcome="ignored", event_type="x", amount=None).save()
+    payment_row(
+        pending_order, event_id="evt_dup", outcome="ignored", event_type="x", amount=None
+    ).save()
     with pytest.raises(EventAlreadyProcessed) as raised:
         services._payment_record(
             event_id="evt_dup",
@@ -72,7 +75,9 @@ def test_unique_event_id_is_the_last_line_of_defence(pending_order):
         ({"status": "CANCELED"}, OrderNotPayable, "order_not_payable"),
     ],
 )
-def test_a_rejection_is_committed_before_it_is_raised(make_product, make_order, kwargs, error, reason):
+def test_a_rejection_is_committed_before_it_is_raised(
+    make_product, make_order, kwargs, error, reason
+):
     status = kwargs.pop("status", "PENDING")
     order = make_order(make_product(price="50.00"), quantity=2, status=status)
     with pytest.raises(error):

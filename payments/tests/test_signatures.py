@@ -1,4 +1,5 @@
 """Signature checks: tampering, secrets and their rotation, and the timestamped scheme."""
+
 import json
 import time
 

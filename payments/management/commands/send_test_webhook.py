@@ -1,4 +1,5 @@
 """Sends a correctly signed payment webhook to a running server (a deployment check)."""
+
 from argparse import ArgumentTypeError
 from decimal import Decimal, InvalidOperation
 
