@@ -6,7 +6,6 @@ from inventory.serializers import ProductSerializer
 from webstore.openapi import BODY_ERRORS, QUERY_ERRORS, error_response, example
 
 
-
 class PriceFieldExtension(OpenApiSerializerFieldExtension):
     """Prices as the serializer accepts them: > 0, two decimal places, under 10^8.
 

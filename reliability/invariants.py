@@ -30,5 +30,7 @@ def assert_stock_invariants(product: Product, *, initial_stock: int) -> None:
     )
     live_units = sum(o.quantity for o in orders.values() if o.status != "CANCELED")
     assert product.stock == initial_stock - live_units
-    stray = StockMovement.objects.exclude(order_id=None).exclude(order_id__in=Order.objects.values("pk"))
+    stray = StockMovement.objects.exclude(order_id=None).exclude(
+        order_id__in=Order.objects.values("pk")
+    )
     assert not stray.exists()

@@ -4,6 +4,7 @@ Each gunicorn runs the production configuration (`gunicorn.conf.py`, DEBUG off, 
 secrets) against the test database pytest-django created, so the test reads the final state
 through the ORM while the servers write it.
 """
+
 import os
 import signal
 import socket
@@ -44,7 +45,9 @@ def database_url(*, port: int | None = None) -> str:
     user = settings["USER"] or "postgres"
     password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
     host = settings["HOST"] or "127.0.0.1"
-    return f"postgres://{user}{password}@{host}:{port or settings['PORT'] or 5432}/{settings['NAME']}"
+    return (
+        f"postgres://{user}{password}@{host}:{port or settings['PORT'] or 5432}/{settings['NAME']}"
+    )
 
 
 class Gunicorn:
@@ -54,7 +57,9 @@ class Gunicorn:
         self.port = free_port(PORT_RANGE)
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
-        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"reliability-gunicorn-{self.port}.log"
+        self.log_path = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"reliability-gunicorn-{self.port}.log"
+        )
         environment = {
             **os.environ,
             "DEBUG": "false",

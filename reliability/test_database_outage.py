@@ -7,6 +7,7 @@ SQLite: another process holds the write lock past the busy timeout.
 In both cases the same gunicorn, never restarted, serves again once the database is back, and
 the ledger invariants hold.
 """
+
 import json
 import sqlite3
 import time
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from django.db import connection
+from django.urls import resolve
 
 from inventory.services import product_create
 from orders.models import Order
@@ -35,6 +37,8 @@ CLIENTS = 4
 DATABASE_WAIT_SECONDS = 2
 CLIENT_TIMEOUT_SECONDS = 15
 RECOVERY_LIMIT_SECONDS = 60
+# Readiness (/health/ready) comes with the hardening work; asserted once the route exists.
+HAS_READINESS = resolve("/health/ready").url_name == "health-ready"
 
 
 class PostgresOutage:
@@ -84,7 +88,9 @@ def outage(django_db_setup):
     outage.close()
 
 
-def place_orders(url: str, product_id: int, rounds: int, clients: int = CLIENTS) -> list[requests.Response]:
+def place_orders(
+    url: str, product_id: int, rounds: int, clients: int = CLIENTS
+) -> list[requests.Response]:
     """Orders from several clients at once; connection-level failures fail the test.
 
     While the database is up, one client at a time: concurrent SQLite writers may legitimately
@@ -95,17 +101,25 @@ def place_orders(url: str, product_id: int, rounds: int, clients: int = CLIENTS)
     def client(_):
         with requests.Session() as http:
             return [
-                http.post(f"{url}/orders", json={"product_id": product_id, "quantity": 1}, timeout=CLIENT_TIMEOUT_SECONDS)
+                http.post(
+                    f"{url}/orders",
+                    json={"product_id": product_id, "quantity": 1},
+                    timeout=CLIENT_TIMEOUT_SECONDS,
+                )
                 for _ in range(rounds)
             ]
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        return [response for responses in pool.map(client, range(clients)) for response in responses]
+        return [
+            response for responses in pool.map(client, range(clients)) for response in responses
+        ]
 
 
 def every_operation(product_id: int, order_id: int) -> dict[tuple[str, str], tuple[str, dict]]:
     """One valid request per documented operation: (method, documented path) -> (path, kwargs)."""
-    event = json.dumps({"event": "payment.succeeded", "order_id": order_id, "amount": "3.00"}).encode()
+    event = json.dumps(
+        {"event": "payment.succeeded", "order_id": order_id, "amount": "3.00"}
+    ).encode()
     return {
         ("GET", "/products"): ("/products", {}),
         ("POST", "/products"): ("/products", {"json": {"sku": "NEW", "name": "n", "price": 1}}),
@@ -149,7 +163,9 @@ def test_every_operation_answers_the_documented_503_during_an_outage(outage):
     outage.phases[0]()
     try:
         for (method, path), (url_path, kwargs) in operations.items():
-            response = requests.request(method, server.url + url_path, timeout=CLIENT_TIMEOUT_SECONDS, **kwargs)
+            response = requests.request(
+                method, server.url + url_path, timeout=CLIENT_TIMEOUT_SECONDS, **kwargs
+            )
             expected = 200 if method == "GET" and not outage.reads_fail else 503
             assert response.status_code == expected, (method, path, response.content[:200])
             schema[path][method].validate_response(response)
@@ -173,6 +189,9 @@ def test_outage_answers_503_and_recovers_without_restart(outage):
         assert {r.status_code for r in during} == {503}
         assert all(r.json() == UNAVAILABLE and r.headers["Retry-After"] == "5" for r in during)
         answered += during
+        if HAS_READINESS and outage.reads_fail:
+            ready = requests.get(f"{server.url}/health/ready", timeout=CLIENT_TIMEOUT_SECONDS)
+            assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
         outage.restore()
         deadline = time.monotonic() + RECOVERY_LIMIT_SECONDS
         while (recovered := place_orders(server.url, product.pk, rounds=1, clients=1)) and any(
@@ -181,11 +200,21 @@ def test_outage_answers_503_and_recovers_without_restart(outage):
             answered += recovered
             assert time.monotonic() < deadline, "the service did not recover"
         answered += recovered
+        if HAS_READINESS:
+            ready = requests.get(f"{server.url}/health/ready", timeout=CLIENT_TIMEOUT_SECONDS)
+            assert ready.status_code == 200 and ready.json() == {"status": "ready"}
 
     # Back to normal, served by the same processes: nothing was restarted.
     assert server.process.pid == master and server.worker_pids() == workers
-    assert {r.status_code for r in place_orders(server.url, product.pk, rounds=4, clients=1)} == {201}
-    assert requests.get(f"{server.url}/products/{product.pk}", timeout=CLIENT_TIMEOUT_SECONDS).status_code == 200
+    assert {r.status_code for r in place_orders(server.url, product.pk, rounds=4, clients=1)} == {
+        201
+    }
+    assert (
+        requests.get(
+            f"{server.url}/products/{product.pk}", timeout=CLIENT_TIMEOUT_SECONDS
+        ).status_code
+        == 200
+    )
     created = {r.json()["id"] for r in answered if r.status_code == 201}
     stored = set(Order.objects.filter(product=product).values_list("pk", flat=True))
     assert created <= stored

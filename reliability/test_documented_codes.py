@@ -6,6 +6,7 @@ the schema for it. A code documented without a recipe fails the test, so the doc
 cannot promise answers that never happen. 503 needs a dead database: `test_database_outage.py`
 produces it for every operation.
 """
+
 import json
 
 import pytest
@@ -44,7 +45,10 @@ RECIPES = {
     ("GET", "/products", "400"): ("/products?limit=0", {}),
     ("POST", "/products", "201"): ("/products", {"json": {"sku": "NEW", "name": "n", "price": 1}}),
     ("POST", "/products", "400"): ("/products", {"json": {"sku": "NEW", "name": "n", "price": 0}}),
-    ("POST", "/products", "409"): ("/products", {"json": {"sku": "DOC-1", "name": "n", "price": 1}}),
+    ("POST", "/products", "409"): (
+        "/products",
+        {"json": {"sku": "DOC-1", "name": "n", "price": 1}},
+    ),
     ("POST", "/products", "411"): ("/products", CHUNKED),
     ("POST", "/products", "413"): ("/products", BIG),
     ("POST", "/products", "415"): ("/products", PLAIN),
@@ -70,7 +74,10 @@ RECIPES = {
     ("POST", "/orders", "201"): ("/orders", {"json": {"product_id": "{product}", "quantity": 1}}),
     ("POST", "/orders", "400"): ("/orders", {"json": {"product_id": "{product}", "quantity": 0}}),
     ("POST", "/orders", "404"): ("/orders", {"json": {"product_id": MISSING, "quantity": 1}}),
-    ("POST", "/orders", "409"): ("/orders", {"json": {"product_id": "{product}", "quantity": 10_000}}),
+    ("POST", "/orders", "409"): (
+        "/orders",
+        {"json": {"product_id": "{product}", "quantity": 10_000}},
+    ),
     ("POST", "/orders", "411"): ("/orders", CHUNKED),
     ("POST", "/orders", "413"): ("/orders", BIG),
     ("POST", "/orders", "415"): ("/orders", PLAIN),
@@ -91,11 +98,26 @@ RECIPES = {
             "415": ("/orders/{pending}", PLAIN),
         }.items()
     },
-    ("POST", "/webhooks/payment", "200"): ("/webhooks/payment", lambda rows: signed(paid_event(rows["pending"]))),
-    ("POST", "/webhooks/payment", "400"): ("/webhooks/payment", lambda rows: signed(paid_event(rows["pending"]), event_id=None)),
-    ("POST", "/webhooks/payment", "401"): ("/webhooks/payment", lambda rows: signed(paid_event(rows["pending"]), sign=False)),
-    ("POST", "/webhooks/payment", "404"): ("/webhooks/payment", lambda rows: signed(paid_event(MISSING))),
-    ("POST", "/webhooks/payment", "409"): ("/webhooks/payment", lambda rows: signed(paid_event(rows["shipped"]))),
+    ("POST", "/webhooks/payment", "200"): (
+        "/webhooks/payment",
+        lambda rows: signed(paid_event(rows["pending"])),
+    ),
+    ("POST", "/webhooks/payment", "400"): (
+        "/webhooks/payment",
+        lambda rows: signed(paid_event(rows["pending"]), event_id=None),
+    ),
+    ("POST", "/webhooks/payment", "401"): (
+        "/webhooks/payment",
+        lambda rows: signed(paid_event(rows["pending"]), sign=False),
+    ),
+    ("POST", "/webhooks/payment", "404"): (
+        "/webhooks/payment",
+        lambda rows: signed(paid_event(MISSING)),
+    ),
+    ("POST", "/webhooks/payment", "409"): (
+        "/webhooks/payment",
+        lambda rows: signed(paid_event(rows["shipped"])),
+    ),
     ("POST", "/webhooks/payment", "411"): ("/webhooks/payment", CHUNKED),
     ("POST", "/webhooks/payment", "413"): ("/webhooks/payment", BIG),
 }
@@ -135,7 +157,9 @@ def test_every_documented_code_has_a_recipe():
     assert sorted(RECIPES) == DOCUMENTED
 
 
-@pytest.mark.parametrize("method, path, code", DOCUMENTED, ids=[" ".join(key) for key in DOCUMENTED])
+@pytest.mark.parametrize(
+    "method, path, code", DOCUMENTED, ids=[" ".join(key) for key in DOCUMENTED]
+)
 def test_documented_code_is_real(gunicorn_server, rows, method, path, code):
     url_path, recipe = RECIPES[(method, path, code)]
     kwargs = recipe(rows) if callable(recipe) else dict(recipe)
@@ -143,6 +167,8 @@ def test_documented_code_is_real(gunicorn_server, rows, method, path, code):
         kwargs["json"] = fill(kwargs["json"], rows)
     if "data" in kwargs and not isinstance(kwargs["data"], bytes):
         kwargs["data"] = iter([b'{"name": ', b'"x"}'])  # a fresh chunked body per request
-    response = requests.request(method, gunicorn_server.url + fill(url_path, rows), timeout=60, **kwargs)
+    response = requests.request(
+        method, gunicorn_server.url + fill(url_path, rows), timeout=60, **kwargs
+    )
     assert response.status_code == int(code), response.content[:300]
     schema[path][method].validate_response(response)

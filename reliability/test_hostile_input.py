@@ -4,6 +4,7 @@ webstore/tests/test_bad_input.py covers the same rules through Django's test cli
 bytes cross a socket, so gunicorn's own parsing (chunked bodies, header and line limits) and the
 production settings are part of what is proven.
 """
+
 import json
 import socket
 
@@ -31,26 +32,110 @@ CASES = [
     ("10 MB order body", "POST", "/orders", b'{"pad": "' + b"x" * TEN_MB + b'"}', JSON, 413),
     ("10 MB chunked body", "POST", "/products", "chunked", JSON, 411),
     ("deeply nested arrays", "POST", "/orders", b"[" * 100_000 + b"]" * 100_000, JSON, 400),
-    ("deeply nested objects", "POST", "/products", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, JSON, 400),
-    ("text/plain", "POST", "/products", b'{"sku": "A", "name": "x", "price": 1}', {"Content-Type": "text/plain"}, 415),
-    ("form encoded", "POST", "/orders", b"product_id={product}&quantity=1", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
-    ("multipart", "POST", "/orders", b"--b\r\n\r\n{}\r\n--b--", {"Content-Type": "multipart/form-data; boundary=b"}, 415),
+    (
+        "deeply nested objects",
+        "POST",
+        "/products",
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        JSON,
+        400,
+    ),
+    (
+        "text/plain",
+        "POST",
+        "/products",
+        b'{"sku": "A", "name": "x", "price": 1}',
+        {"Content-Type": "text/plain"},
+        415,
+    ),
+    (
+        "form encoded",
+        "POST",
+        "/orders",
+        b"product_id={product}&quantity=1",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        415,
+    ),
+    (
+        "multipart",
+        "POST",
+        "/orders",
+        b"--b\r\n\r\n{}\r\n--b--",
+        {"Content-Type": "multipart/form-data; boundary=b"},
+        415,
+    ),
     ("no content type", "PATCH", "/products/{product}", b'{"stock": 0}', {}, 415),
-    ("xml", "PUT", "/orders/{order}", b"<status>PAID</status>", {"Content-Type": "application/xml"}, 415),
-    ("invalid UTF-8", "POST", "/products", b'{"sku": "\xff\xfe", "name": "x", "price": 1}', JSON, 400),
+    (
+        "xml",
+        "PUT",
+        "/orders/{order}",
+        b"<status>PAID</status>",
+        {"Content-Type": "application/xml"},
+        415,
+    ),
+    (
+        "invalid UTF-8",
+        "POST",
+        "/products",
+        b'{"sku": "\xff\xfe", "name": "x", "price": 1}',
+        JSON,
+        400,
+    ),
     ("UTF-16", "POST", "/orders", '{"product_id": 1, "quantity": 1}'.encode("utf-16"), JSON, 400),
-    ("byte order mark", "POST", "/orders", b'\xef\xbb\xbf{"product_id": {product}, "quantity": 1}', JSON, 400),
-    ("lone surrogate", "POST", "/products", b'{"sku": "A\\ud800", "name": "x", "price": 1}', JSON, 400),
-    ("NUL in a string", "POST", "/products", b'{"sku": "A\\u0000B", "name": "x", "price": 1}', JSON, 400),
+    (
+        "byte order mark",
+        "POST",
+        "/orders",
+        b'\xef\xbb\xbf{"product_id": {product}, "quantity": 1}',
+        JSON,
+        400,
+    ),
+    (
+        "lone surrogate",
+        "POST",
+        "/products",
+        b'{"sku": "A\\ud800", "name": "x", "price": 1}',
+        JSON,
+        400,
+    ),
+    (
+        "NUL in a string",
+        "POST",
+        "/products",
+        b'{"sku": "A\\u0000B", "name": "x", "price": 1}',
+        JSON,
+        400,
+    ),
     ("NUL in a query", "GET", "/products?search=%00", None, {}, 400),
     ("NaN price", "PATCH", "/products/{product}", b'{"price": NaN}', JSON, 400),
     ("product_id 2^64", "POST", "/orders", {"product_id": HUGE, "quantity": 1}, {}, 400),
     ("product_id 2^63", "POST", "/orders", {"product_id": 2**63, "quantity": 1}, {}, 400),
     ("quantity 2^31", "POST", "/orders", {"product_id": "{product}", "quantity": 2**31}, {}, 400),
     ("quantity 2^64", "POST", "/orders", {"product_id": "{product}", "quantity": HUGE}, {}, 400),
-    ("quantity -2^63", "POST", "/orders", {"product_id": "{product}", "quantity": -(2**63)}, {}, 400),
-    ("quantity 1e400", "POST", "/orders", b'{"product_id": {product}, "quantity": 1e400}', JSON, 400),
-    ("quantity 10^45", "POST", "/orders", b'{"product_id": {product}, "quantity": 1' + b"0" * 45 + b"}", JSON, 400),
+    (
+        "quantity -2^63",
+        "POST",
+        "/orders",
+        {"product_id": "{product}", "quantity": -(2**63)},
+        {},
+        400,
+    ),
+    (
+        "quantity 1e400",
+        "POST",
+        "/orders",
+        b'{"product_id": {product}, "quantity": 1e400}',
+        JSON,
+        400,
+    ),
+    (
+        "quantity 10^45",
+        "POST",
+        "/orders",
+        b'{"product_id": {product}, "quantity": 1' + b"0" * 45 + b"}",
+        JSON,
+        400,
+    ),
     ("stock 2^63", "PUT", "/products/{product}", {"stock": 2**63}, {}, 400),
     ("price 10^20", "PATCH", "/products/{product}", {"price": 10**20}, {}, 400),
     ("GET product 2^64", "GET", f"/products/{HUGE}", None, {}, 404),
@@ -84,18 +169,27 @@ def snapshot():
 
 def fill(value, rows):
     if isinstance(value, str):
-        return value.replace("{product}", str(rows["product"])).replace("{order}", str(rows["order"]))
+        return value.replace("{product}", str(rows["product"])).replace(
+            "{order}", str(rows["order"])
+        )
     if isinstance(value, bytes):
         return fill(value.decode("latin-1"), rows).encode("latin-1")
     if isinstance(value, dict):
-        return {key: int(fill(item, rows)) if item == "{product}" else item for key, item in value.items()}
+        return {
+            key: int(fill(item, rows)) if item == "{product}" else item
+            for key, item in value.items()
+        }
     return value
 
 
 @pytest.mark.parametrize(
-    "method, path, body, headers, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+    "method, path, body, headers, expected",
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
 )
-def test_hostile_request_is_a_4xx_and_writes_nothing(gunicorn_server, rows, method, path, body, headers, expected):
+def test_hostile_request_is_a_4xx_and_writes_nothing(
+    gunicorn_server, rows, method, path, body, headers, expected
+):
     before = snapshot()
     kwargs = {"headers": headers, "timeout": 60}
     if body == "chunked":
@@ -115,7 +209,9 @@ def test_hostile_request_is_a_4xx_and_writes_nothing(gunicorn_server, rows, meth
 def test_accept_header_never_changes_the_answer(gunicorn_server, rows):
     for accept in ("text/html", "application/xml", "image/png;q=1, */*;q=0"):
         response = requests.get(
-            f"{gunicorn_server.url}/products/{rows['product']}", headers={"Accept": accept}, timeout=60
+            f"{gunicorn_server.url}/products/{rows['product']}",
+            headers={"Accept": accept},
+            timeout=60,
         )
         assert response.status_code == 200
         assert response.json()["sku"] == "KEEP"
@@ -148,10 +244,19 @@ EVENT_ID_INJECTIONS = {
 }
 
 
-@pytest.mark.parametrize("event_header", EVENT_ID_INJECTIONS.values(), ids=EVENT_ID_INJECTIONS.keys())
-def test_event_id_header_injection_is_a_4xx_and_records_nothing(gunicorn_server, rows, event_header):
+@pytest.mark.parametrize(
+    "event_header", EVENT_ID_INJECTIONS.values(), ids=EVENT_ID_INJECTIONS.keys()
+)
+def test_event_id_header_injection_is_a_4xx_and_records_nothing(
+    gunicorn_server, rows, event_header
+):
     body = json.dumps(
-        {"event": "payment.succeeded", "order_id": rows["order"], "amount": "9.99", "currency": "USD"}
+        {
+            "event": "payment.succeeded",
+            "order_id": rows["order"],
+            "amount": "9.99",
+            "currency": "USD",
+        }
     ).encode()
     secret = webhook_secret()
     head = b"\r\n".join(

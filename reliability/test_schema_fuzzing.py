@@ -4,6 +4,7 @@ Positive and negative cases (examples, boundary coverage, random fuzzing) with a
 a fixed number of examples per operation. Every response must be a non-5xx status the schema
 documents for that operation, with the documented content type, headers and body.
 """
+
 import json
 
 import hypothesis
@@ -18,10 +19,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from inventory.services import product_create
-from payments.signatures import webhook_signature
-from reliability.schema import OPENAPI, schema, webhook_secret
 from orders.models import Order
 from orders.services import order_place, order_transition
+from payments.signatures import webhook_signature
+from reliability.schema import OPENAPI, schema, webhook_secret
 
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
@@ -34,8 +35,6 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-
-
 
 
 def test_fuzzed_schema_is_the_published_one(gunicorn_server):
@@ -80,7 +79,9 @@ def signed(case) -> dict:
     the serializer and the payment service (unsigned requests only ever meet the 401)."""
     if case.operation.path != "/webhooks/payment" or not isinstance(case.body, (dict, list)):
         return {}
-    case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-webhook-timestamp"}
+    case.headers = {
+        k: v for k, v in (case.headers or {}).items() if k.lower() != "x-webhook-timestamp"
+    }
     raw = json.dumps(case.body).encode()
     secret = webhook_secret()
     return {

@@ -1,4 +1,4 @@
-"""Two gunicorn instances (2 workers each) on one database, 64 client threads racing on one product.
+"""Two gunicorn instances (2 workers each) on one database; 64 threads race on one product.
 
 The database is whichever the suite runs on: one PostgreSQL database (row locks), or one SQLite
 file shared by both instances (WAL + IMMEDIATE transactions). Clients place, cancel and pay
@@ -7,6 +7,7 @@ deliver the same webhook event id to both instances at once. Afterwards no unit 
 stock is restored twice, the ledger explains the stock exactly, each event id was processed
 once, and each paid order has exactly one succeeded payment.
 """
+
 import json
 import random
 from collections import Counter
@@ -21,8 +22,8 @@ from orders.models import Order
 from orders.services import order_place
 from payments.models import Payment
 from payments.signatures import webhook_signature
-from reliability.schema import webhook_secret
 from reliability.invariants import assert_stock_invariants
+from reliability.schema import webhook_secret
 from reliability.servers import Gunicorn, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +50,12 @@ def two_servers(django_db_setup):
 def webhook(order_id: int, quantity: int, event_id: str) -> dict:
     """A signed `payment.succeeded` delivery for the order's exact total."""
     body = json.dumps(
-        {"event": "payment.succeeded", "order_id": order_id, "amount": f"{quantity * 10}.00", "currency": "USD"}
+        {
+            "event": "payment.succeeded",
+            "order_id": order_id,
+            "amount": f"{quantity * 10}.00",
+            "currency": "USD",
+        }
     ).encode()
     secret = webhook_secret()
     return {
@@ -76,19 +82,31 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
 
             def call(kind, method, path, **kwargs):
                 response = http.request(method, f"{base}{path}", timeout=TIMEOUT, **kwargs)
-                results.append((kind, response.status_code, response.json() if response.content else None))
+                results.append(
+                    (kind, response.status_code, response.json() if response.content else None)
+                )
                 return response
 
             barrier.wait()
             # Threads 2k and 2k+1 use different instances: the same event id hits both at once.
             order_id = to_pay[index // 2]
-            call("duplicate-event", "POST", "/webhooks/payment", **webhook(order_id, 1, f"evt-dup-{order_id}"))
+            call(
+                "duplicate-event",
+                "POST",
+                "/webhooks/payment",
+                **webhook(order_id, 1, f"evt-dup-{order_id}"),
+            )
             call("cancel-shared", "DELETE", f"/orders/{shared[index % SHARED_CANCELS]}")
             for step in range(OPERATIONS_PER_THREAD):
                 action = rng.choice(["place", "place", "place", "cancel", "pay"])
                 if action == "place" or not mine:
                     quantity = rng.randint(1, 3)
-                    response = call("place", "POST", "/orders", json={"product_id": product.pk, "quantity": quantity})
+                    response = call(
+                        "place",
+                        "POST",
+                        "/orders",
+                        json={"product_id": product.pk, "quantity": quantity},
+                    )
                     if response.status_code == 201:
                         mine.append((response.json()["id"], quantity))
                 elif action == "cancel":
@@ -99,7 +117,12 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
                         call("cancel", "PUT", f"/orders/{order_id}", json={"status": "CANCELED"})
                 else:
                     order_id, quantity = rng.choice(mine)
-                    call("pay", "POST", "/webhooks/payment", **webhook(order_id, quantity, f"evt-{index}-{step}"))
+                    call(
+                        "pay",
+                        "POST",
+                        "/webhooks/payment",
+                        **webhook(order_id, quantity, f"evt-{index}-{step}"),
+                    )
         return results
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -107,11 +130,16 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
 
     statuses = Counter((kind, status) for kind, status, _ in results)
     allowed = {
-        ("duplicate-event", 200), ("duplicate-event", 400),
-        ("cancel-shared", 204), ("cancel-shared", 400),
-        ("place", 201), ("place", 409),
-        ("cancel", 204), ("cancel", 200),
-        ("pay", 200), ("pay", 409),  # 409: the order is already paid or canceled
+        ("duplicate-event", 200),
+        ("duplicate-event", 400),
+        ("cancel-shared", 204),
+        ("cancel-shared", 400),
+        ("place", 201),
+        ("place", 409),
+        ("cancel", 204),
+        ("cancel", 200),
+        ("pay", 200),
+        ("pay", 409),  # 409: the order is already paid or canceled
     }
     assert set(statuses) <= allowed, statuses
     # Each shared order was canceled exactly once, whichever instance won.
@@ -126,7 +154,9 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
     # Stock ran out: the race was real, and the losers got the exact 409 body.
     assert statuses[("place", 409)] > 0
     assert all(
-        body["detail"]["error"] == "Insufficient stock" for kind, status, body in results if (kind, status) == ("place", 409)
+        body["detail"]["error"] == "Insufficient stock"
+        for kind, status, body in results
+        if (kind, status) == ("place", 409)
     )
     created = {body["id"] for kind, status, body in results if status == 201}
     orders = Order.objects.filter(product=product)
@@ -135,7 +165,9 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
 
     # Every event id that was answered is recorded exactly once (the unique index forbids more).
     answered_events = Counter(
-        (kind, status) for kind, status, _ in results if kind in ("pay", "duplicate-event") and status != 400
+        (kind, status)
+        for kind, status, _ in results
+        if kind in ("pay", "duplicate-event") and status != 400
     )
     assert Payment.objects.count() == sum(answered_events.values())
     succeeded = Counter(
@@ -146,4 +178,7 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
     paid = set(orders.filter(status=Order.Status.PAID).values_list("pk", flat=True))
     assert paid <= set(succeeded)
     assert set(to_pay) <= set(succeeded)
-    assert set(orders.filter(pk__in=succeeded).values_list("status", flat=True)) <= {"PAID", "CANCELED"}
+    assert set(orders.filter(pk__in=succeeded).values_list("status", flat=True)) <= {
+        "PAID",
+        "CANCELED",
+    }

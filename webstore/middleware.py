@@ -1,6 +1,10 @@
 """Request-level guards that run before any view."""
 from django.http import JsonResponse
 
+LENGTH_REQUIRED_DETAIL = (
+    "Send the request body with a Content-Length header (chunked bodies are not supported)."
+)
+
 
 class RequireContentLengthMiddleware:
     """Refuses chunked request bodies with 411 instead of silently reading them as empty.
@@ -16,7 +20,7 @@ class RequireContentLengthMiddleware:
     def __call__(self, request):
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return JsonResponse(
-                {"detail": "Send the request body with a Content-Length header (chunked bodies are not supported)."},
+                {"detail": LENGTH_REQUIRED_DETAIL},
                 status=411,
             )
         return self.get_response(request)
