@@ -1,4 +1,5 @@
 """OpenAPI description of the products endpoints (kept out of the views to keep them short)."""
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from inventory.serializers import ProductBulkUpdateItemSerializer, ProductSerializer
@@ -17,6 +18,29 @@ from webstore.openapi import (
     example,
 )
 from webstore.serializers import MAX_BULK_ITEMS
+
+
+class PriceFieldExtension(OpenApiSerializerFieldExtension):
+    """Prices as the serializer accepts them: > 0, two decimal places, under 10^8.
+
+    `multipleOf` is stated for requests only: validators check it by float division, which
+    calls 19.99 not a multiple of 0.01, so responses would fail their own schema.
+    """
+
+    target_class = "inventory.serializers.PriceField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {
+            "type": "number",
+            "format": "double",
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": 99999999.99,
+        }
+        if direction == "request":
+            schema["multipleOf"] = 0.01
+        return schema
+
 
 NOT_FOUND = {
     404: error_response(

@@ -16,14 +16,19 @@ from webstore.serializers import (
 )
 
 
+class PriceField(serializers.DecimalField):
+    """A price: greater than 0, at most 2 decimal places, below 10^8 (10 digits)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=10, decimal_places=2, **kwargs)
+
+
 class ProductSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
     """A product as the API shows it, and the body of create and (partial) update."""
 
     sku = StrictCharField(min_length=1, max_length=64)
     name = StrictCharField(min_length=1, max_length=255)
-    price = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=2,
+    price = PriceField(
         help_text="Greater than 0, at most 2 decimal places; a JSON number or numeric string.",
     )
     stock = StrictIntegerField(min_value=0, max_value=MAX_COUNT, default=0)

@@ -2,16 +2,16 @@
 from django_filters import rest_framework as filters
 
 from orders.models import Order
-from webstore.filters import IdFilter
+from webstore.filters import IdFilter, StrictChoiceFilter, UtcDateTimeFilter
 
 
 class OrderFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Order.Status.choices)
+    status = StrictChoiceFilter(choices=Order.Status.choices)
     product_id = IdFilter(field_name="product_id")
-    created_after = filters.IsoDateTimeFilter(
+    created_after = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601; inclusive."
     )
-    created_before = filters.IsoDateTimeFilter(
+    created_before = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="ISO 8601; exclusive."
     )
 

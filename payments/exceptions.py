@@ -26,7 +26,7 @@ class MissingEventId(RuleViolation):
 class InvalidEventId(RuleViolation):
     @property
     def detail(self) -> str:
-        return "Invalid X-Event-Id header: expected 1 to 255 visible ASCII characters"
+        return "Invalid X-Event-Id header: expected one id of 1 to 255 visible ASCII characters, no commas"
 
 
 class EventAlreadyProcessed(RuleViolation):

@@ -47,7 +47,8 @@ HEADERS = [
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
         required=True,
-        description="The provider's unique event id (1–255 visible ASCII characters); each id "
+        description="The provider's unique event id (1–255 visible ASCII characters, no commas: a "
+        "repeated header is refused); each id "
         "is processed at most once.",
     ),
     OpenApiParameter(

@@ -22,7 +22,9 @@ from webstore.serializers import (
 
 # Visible ASCII only: an id is stored, logged and shown to staff, so no control characters,
 # no whitespace, no unbounded length.
-EVENT_ID_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
+# Visible ASCII except the comma: a repeated X-Event-Id header reaches WSGI joined by commas
+# ("evt-1,evt-2"), which must be refused as ambiguous, not consumed as a third, new id.
+EVENT_ID_PATTERN = re.compile(r"[\x21-\x2b\x2d-\x7e]{1,255}")
 
 
 def event_id_parse(value: str | None) -> str:

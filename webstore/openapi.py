@@ -1,8 +1,15 @@
-"""Error response schemas shared by the apps' OpenAPI descriptions."""
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+"""Error response schemas and schema rules shared by the apps' OpenAPI descriptions.
+
+The schema is a contract that schemathesis checks against the running service (reliability/):
+every response code an operation can really give is documented, and request bodies say what
+the serializers really accept.
+"""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework import serializers
+
+from webstore.exceptions import SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
 
 ErrorSerializer = inline_serializer(
     "Error",
@@ -86,6 +93,21 @@ QUERY_ERRORS = {
         ),
     ),
 }
+
+
+class RejectUnknownFieldsExtension(OpenApiSerializerExtension):
+    """Bodies of `RejectUnknownFieldsMixin` serializers declare `additionalProperties: false`.
+
+    Those serializers answer 400 for any key they do not know, so the schema must not promise
+    that extra keys are allowed (OpenAPI's default).
+    """
+
+    target_class = "webstore.serializers.RejectUnknownFieldsMixin"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 def strip_trailing_slashes(result, generator, request, public):
@@ -192,3 +214,64 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <key>`"},
             {"type": "apiKey", "in": "header", "name": "X-API-Key"},
         ]
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_service_unavailable(result, generator, request, public):
+    """Adds the answers every operation can give whatever its view: 503 and, with a body, 411.
+
+    503 comes from the exception handler while the database is unreachable, 411 from
+    `RequireContentLengthMiddleware`; both are documented here once for every operation rather
+    than repeated in each app's description.
+    """
+    response = {
+        "description": "The database is unreachable; retry after `Retry-After` seconds "
+        f"({SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}).",
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait before retrying.",
+            }
+        },
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/MessageError"},
+                "examples": {
+                    "Unavailable": {"value": {"detail": "Service temporarily unavailable"}}
+                },
+            }
+        },
+    }
+    for item in result["paths"].values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                operation["responses"].setdefault("503", response)
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("411", LENGTH_REQUIRED)
+    result["components"]["schemas"].setdefault("MessageError", _MESSAGE_ERROR_SCHEMA)
+    return result
+
+
+LENGTH_REQUIRED = {
+    "description": "The body was sent chunked, without `Content-Length`.",
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/MessageError"},
+            "examples": {
+                "Chunked body": {
+                    "value": {
+                        "detail": "Send the request body with a Content-Length header "
+                        "(chunked bodies are not supported)."
+                    }
+                }
+            },
+        }
+    },
+}
+_MESSAGE_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
+    "required": ["detail"],
+}

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import orjson
 from django.utils.functional import Promise
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 
@@ -27,3 +28,15 @@ class JSONRenderer(BaseRenderer):
         if data is None:
             return b""
         return orjson.dumps(data, default=_encode_extra)
+
+
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """Every API view has one representation, sent whatever `Accept` or `?format=` says.
+
+    DRF's default answers 406 to `Accept: text/html` and 404 to `?format=xml`; the original
+    service (FastAPI) ignores both, and its clients must work unchanged.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer = renderers[0]
+        return renderer, renderer.media_type

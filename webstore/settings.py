@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # Before anything that may answer early, so every API response carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "webstore.middleware.RequireContentLengthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +177,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["webstore.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["webstore.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "webstore.renderers.JSONOnlyNegotiation",
     # Secure by default: every DRF view reads publicly and writes with an API key (when
     # REQUIRE_API_KEY is on). Endpoints authenticated otherwise (the signed payment webhook)
     # opt out with `authentication_classes = []` and `permission_classes = [AllowAny]`.
@@ -223,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "webstore.openapi.strip_trailing_slashes",
+        "webstore.openapi.document_service_unavailable",
     ],
 }
 

@@ -26,5 +26,7 @@ urlpatterns = [
     re_path(r"^", views.not_found),
 ]
 
+handler400 = "webstore.views.bad_request"
+handler403 = "webstore.views.permission_denied"
 handler404 = "webstore.views.not_found"
 handler500 = "webstore.views.server_error"

@@ -85,6 +85,7 @@ def test_list_skip_and_limit_window(api_client, make_product):
         ({"limit": 1001}, "limit"),
         ({"limit": "ten"}, "limit"),
         ({"in_stock": "maybe"}, "in_stock"),
+        ({"in_stock": ""}, "in_stock"),
     ],
 )
 def test_list_rejects_bad_query_parameters(api_client, params, field):

@@ -1,4 +1,5 @@
 """The orders contract (SPEC.md, Orders): status, exact body, state read back."""
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -115,6 +116,18 @@ def test_list_filters(api_client, make_product, make_order):
     assert api_client.get("/orders", {"skip": 1, "limit": 1}).json() == [body(paid)]
 
 
+def test_list_date_filters_accept_any_valid_utc_offset(api_client, make_product, make_order):
+    # Found by schema fuzzing: PostgreSQL refuses offsets beyond ±15:59 (Python allows ±23:59),
+    # so a valid ISO 8601 timestamp answered 500 until the filter normalized it to UTC.
+    order = make_order(make_product())
+    created = order.created_at.astimezone(dt.timezone(dt.timedelta(hours=22, minutes=11)))
+    after = api_client.get("/orders", {"created_after": created.isoformat()})
+    before = api_client.get("/orders", {"created_before": created.isoformat()})
+    assert (after.status_code, before.status_code) == (200, 200)
+    assert [o["id"] for o in after.json()] == [order.pk]
+    assert before.json() == []
+
+
 @pytest.mark.parametrize(
     "params, field",
     [
@@ -124,6 +137,12 @@ def test_list_filters(api_client, make_product, make_order):
         ({"created_after": "yesterday"}, "created_after"),
         ({"created_before": "2026-13-01"}, "created_before"),
         ({"limit": 5000}, "limit"),
+        # Found by schema fuzzing: empty typed parameters were silently "no filter".
+        ({"status": ""}, "status"),
+        ({"product_id": ""}, "product_id"),
+        ({"created_after": ""}, "created_after"),
+        # Found by schema fuzzing: shifting to UTC leaves the datetime range.
+        ({"created_before": "0001-01-01T00:00:00+05:00"}, "created_before"),
     ],
 )
 def test_list_rejects_bad_filters(api_client, params, field):

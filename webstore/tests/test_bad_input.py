@@ -110,3 +110,36 @@ def test_body_over_the_size_limit_is_413(api_client, settings):
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large (limit 1000 bytes)."}
     assert not Product.objects.exists()
+
+
+def test_chunked_body_is_refused_not_read_as_empty(api_client):
+    # Found by the reliability group: Django reads a body only up to Content-Length, so a
+    # chunked POST reached the serializer as an empty body ("field required").
+    response = api_client.post(
+        "/products", VALID_PRODUCT, format="json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert response.status_code == 411
+    assert response.json() == {
+        "detail": "Send the request body with a Content-Length header (chunked bodies are not supported)."
+    }
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params, headers",
+    [({}, {"HTTP_ACCEPT": "text/html"}), ({}, {"HTTP_ACCEPT": "application/xml"}), ({"format": "xml"}, {})],
+)
+def test_accept_header_and_format_parameter_never_change_the_answer(api_client, product, params, headers):
+    # Found by the reliability group: DRF answered 406 / 404, which the schema never documented
+    # and the original service never gave.
+    response = api_client.get(f"/products/{product.pk}", params, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["sku"] == "PROD-001"
+
+
+def test_disallowed_host_is_a_json_400(client):
+    # Found by the reliability group: Django's default 400 page is HTML.
+    response = client.get("/products", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}

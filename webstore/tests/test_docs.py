@@ -79,3 +79,38 @@ def test_create_operations_document_idempotency_keys(api_client, path):
     operation = api_client.get("/openapi.json").json()["paths"][path]["post"]
     assert "Idempotency-Key" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert "422" in operation["responses"]
+
+
+def test_request_bodies_forbid_unknown_fields(api_client):
+    # Found by schema fuzzing: the serializers answer 400 for unknown keys, but the schema
+    # allowed them (OpenAPI's default), so schema-valid requests were rejected.
+    schemas = api_client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("ProductRequest", "PatchedProductRequest", "OrderCreateRequest", "OrderStatusRequest"):
+        assert schemas[name]["additionalProperties"] is False, name
+
+
+def test_price_schema_states_the_accepted_range(api_client):
+    # Found by schema fuzzing: the price was documented from -10^8 with any precision.
+    schemas = api_client.get("/openapi.json").json()["components"]["schemas"]
+    price = schemas["ProductRequest"]["properties"]["price"]
+    assert (price["minimum"], price["exclusiveMinimum"], price["multipleOf"]) == (0, True, 0.01)
+    assert price["maximum"] == 99999999.99
+    assert "multipleOf" not in schemas["Product"]["properties"]["price"]
+
+
+def test_order_product_filter_is_documented_as_an_id(api_client):
+    operation = api_client.get("/openapi.json").json()["paths"]["/orders"]["get"]
+    parameter = next(p for p in operation["parameters"] if p["name"] == "product_id")
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def test_every_operation_documents_the_outage_503(api_client):
+    paths = api_client.get("/openapi.json").json()["paths"]
+    operations = [op for item in paths.values() for op in item.values() if "responses" in op]
+    assert operations
+    for operation in operations:
+        response = operation["responses"]["503"]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/MessageError"
+        }
+        assert "Retry-After" in response["headers"]
