@@ -1,9 +1,12 @@
 """Fixtures shared by every app's tests."""
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from itertools import count
+from threading import Barrier
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
@@ -89,3 +92,27 @@ def staff_client(staff_user) -> Client:
     client = Client()
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def run_together():
+    """Runs calls at the same moment, each on its own thread with its own database connection.
+
+    Each call gets a fresh APIClient; returns their results in order. For races against the real
+    database (use with `django_db(transaction=True)`).
+    """
+
+    def run_all(calls):
+        barrier = Barrier(len(calls))
+
+        def run(call):
+            try:
+                barrier.wait()
+                return call(APIClient())
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            return list(pool.map(run, calls))
+
+    return run_all

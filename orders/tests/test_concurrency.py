@@ -4,33 +4,15 @@ Run on SQLite (IMMEDIATE transactions serialize writers) and on PostgreSQL (row 
 """
 import random
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
-from rest_framework.test import APIClient
 
 from inventory.models import Product, StockMovement
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def run_together(calls):
-    """Starts every call at the same moment on its own thread; returns their results in order."""
-    barrier = Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call(APIClient())
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def assert_ledger_matches(product: Product):
@@ -39,7 +21,7 @@ def assert_ledger_matches(product: Product):
     assert product.stock == ledger
 
 
-def test_forty_parallel_orders_on_stock_ten_sell_exactly_ten(make_product):
+def test_forty_parallel_orders_on_stock_ten_sell_exactly_ten(run_together, make_product):
     product = make_product(stock=10)
     calls = [
         lambda client: client.post("/orders", {"product_id": product.pk, "quantity": 1}).status_code
@@ -52,7 +34,7 @@ def test_forty_parallel_orders_on_stock_ten_sell_exactly_ten(make_product):
     assert_ledger_matches(product)
 
 
-def test_ten_parallel_cancels_restore_stock_once(make_product, make_order):
+def test_ten_parallel_cancels_restore_stock_once(run_together, make_product, make_order):
     product = make_product(stock=10)
     order = make_order(product, quantity=4)
     calls = [lambda client: client.delete(f"/orders/{order.pk}").status_code] * 10
@@ -64,7 +46,7 @@ def test_ten_parallel_cancels_restore_stock_once(make_product, make_order):
     assert_ledger_matches(product)
 
 
-def test_mixed_run_keeps_the_ledger_invariant(make_product, make_order):
+def test_mixed_run_keeps_the_ledger_invariant(run_together, make_product, make_order):
     product = make_product(stock=30)
     orders = [make_order(product, quantity=2) for _ in range(5)]
     rng = random.Random(7)

@@ -5,13 +5,10 @@ unique index on the event id).
 """
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
-from rest_framework.test import APIClient
 
 from inventory.models import Product, StockMovement
 from orders.models import Order
@@ -21,20 +18,6 @@ from payments.tests.conftest import paid_event
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_together(calls):
-    """Starts every call at the same moment on its own thread; returns their results in order."""
-    barrier = Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call(APIClient())
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
 
 def assert_ledger_matches(product_id: int):
     product = Product.objects.get(pk=product_id)
@@ -42,7 +25,7 @@ def assert_ledger_matches(product_id: int):
     assert product.stock == ledger
 
 
-def test_ten_concurrent_deliveries_of_one_event_pay_once(post_webhook, pending_order):
+def test_ten_concurrent_deliveries_of_one_event_pay_once(run_together, post_webhook, pending_order):
     def deliver(client):
         response = post_webhook(paid_event(pending_order.pk), event_id="evt_storm", client=client)
         return response.status_code, response.json()
@@ -60,7 +43,7 @@ def test_ten_concurrent_deliveries_of_one_event_pay_once(post_webhook, pending_o
     assert_ledger_matches(pending_order.product_id)
 
 
-def test_ten_concurrent_events_for_one_order_pay_it_once(post_webhook, pending_order):
+def test_ten_concurrent_events_for_one_order_pay_it_once(run_together, post_webhook, pending_order):
     def deliver(number):
         return lambda client: post_webhook(
             paid_event(pending_order.pk), event_id=f"evt_{number}", client=client
@@ -85,7 +68,7 @@ def test_ten_concurrent_events_for_one_order_pay_it_once(post_webhook, pending_o
     }
 
 
-def test_cancel_racing_a_payment_never_lets_both_win(post_webhook, make_product, make_order):
+def test_cancel_racing_a_payment_never_lets_both_win(run_together, post_webhook, make_product, make_order):
     """Each order ends in one of the two serial histories, never a mix; stock returns once.
 
     cancel first: cancel 204, payment 409 "Order not payable" (recorded as rejected).
@@ -132,7 +115,7 @@ def test_cancel_racing_a_payment_never_lets_both_win(post_webhook, make_product,
     assert_ledger_matches(product.pk)
 
 
-def test_payment_racing_a_shipment_request_stays_consistent(post_webhook, make_product, make_order):
+def test_payment_racing_a_shipment_request_stays_consistent(run_together, post_webhook, make_product, make_order):
     """A PUT to SHIPPED racing the payment: shipping waits for PAID or fails, never skips it."""
     product = make_product(price="50.00", stock=20)
     orders = [make_order(product, quantity=2) for _ in range(6)]
