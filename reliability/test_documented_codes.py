@@ -233,7 +233,9 @@ VALID_REQUESTS = {
 for (method, path), (url_path, request) in VALID_REQUESTS.items():
     RECIPES |= {
         # Writes need a key; reads need none but check one that is sent.
-        (method, path, "401"): Guarded(url_path, request, key="unknown" if method == "GET" else None),
+        (method, path, "401"): Guarded(
+            url_path, request, key="unknown" if method == "GET" else None
+        ),
         (method, path, "403"): Guarded(url_path, request, key="revoked"),
         (method, path, "429"): over_limit(url_path, request),
     }
