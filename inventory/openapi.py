@@ -200,6 +200,8 @@ product_bulk_create_schema = extend_schema(
         201: ProductSerializer(many=True),
         400: error_response("Invalid items, by index (or a body that is not a list)."),
         409: error_response("SKUs already taken (or repeated in this request), by index."),
+        413: BODY_ERRORS[413],
+        415: BODY_ERRORS[415],
         **WRITE_ERRORS,
     },
 )
@@ -224,6 +226,8 @@ product_bulk_update_schema = extend_schema(
         400: error_response("Invalid items, by index (or a body that is not a list)."),
         404: error_response("Items naming missing or archived products, by index."),
         409: error_response("SKUs already taken by other live products, by index."),
+        413: BODY_ERRORS[413],
+        415: BODY_ERRORS[415],
         **WRITE_ERRORS,
     },
 )

@@ -71,9 +71,16 @@ class ProductViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # A list-level route, so the router matches /products/bulk before the /products/{id} route;
-    # other methods on it answer 405, never "Product with ID bulk not found".
+    # other methods on it answer 405, never "Product with ID bulk not found". It neither filters
+    # nor paginates, so the list's query parameters are not its own (nor in its schema).
     @product_bulk_create_schema
-    @action(detail=False, methods=["post"], url_path="bulk")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def bulk_create(self, request):
         body = product_bulk_create_serializer(data=request.data)
         body.is_valid(raise_exception=True)

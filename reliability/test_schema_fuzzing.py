@@ -41,6 +41,17 @@ def test_fuzzed_schema_is_the_published_one(gunicorn_server):
     assert requests.get(f"{gunicorn_server.url}/openapi.json", timeout=30).json() == OPENAPI
 
 
+def test_fuzzing_covers_the_bulk_operations():
+    """schemathesis fuzzes every operation the schema lists; the bulk ones must be among them."""
+    operations = {
+        (method.upper(), path)
+        for path, item in OPENAPI["paths"].items()
+        for method, operation in item.items()
+        if "responses" in operation
+    }
+    assert {("POST", "/products/bulk"), ("PATCH", "/products/bulk")} <= operations
+
+
 @pytest.fixture
 def seeded_catalog():
     """Rows with small ids (sequences reset per test), so generated ids often hit a real row."""

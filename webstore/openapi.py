@@ -146,7 +146,20 @@ WRITE_ERRORS = {
         message_only=True,
     ),
 }
-READ_ERRORS = {429: WRITE_ERRORS[429]}
+# Reads need no key, but a key that is sent must be valid (when keys are required).
+READ_ERRORS = {
+    401: error_response(
+        "An unknown API key was sent (reads need none, but a key sent is checked).",
+        example("Unknown key", {"detail": "Invalid API key."}, status_code=401),
+        message_only=True,
+    ),
+    403: error_response(
+        "A revoked API key was sent.",
+        example("Revoked key", {"detail": "API key has been revoked."}, status_code=403),
+        message_only=True,
+    ),
+    429: WRITE_ERRORS[429],
+}
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
@@ -233,13 +246,22 @@ def document_service_unavailable(result, generator, request, public):
             "Retry-After": {
                 "schema": {"type": "integer"},
                 "description": "Seconds to wait before retrying.",
-            }
+            },
+            "X-Request-ID": {
+                "schema": {"type": "string"},
+                "description": "This request's id, also in the body's `request_id`.",
+            },
         },
         "content": {
             "application/json": {
-                "schema": {"$ref": "#/components/schemas/MessageError"},
+                "schema": {"$ref": "#/components/schemas/ServiceUnavailable"},
                 "examples": {
-                    "Unavailable": {"value": {"detail": "Service temporarily unavailable"}}
+                    "Unavailable": {
+                        "value": {
+                            "detail": "Service temporarily unavailable",
+                            "request_id": "3f2b9c1e8a7d4e6f9b0c1d2e3f4a5b6c",
+                        }
+                    }
                 },
             }
         },
@@ -251,6 +273,7 @@ def document_service_unavailable(result, generator, request, public):
                 if "requestBody" in operation:
                     operation["responses"].setdefault("411", LENGTH_REQUIRED)
     result["components"]["schemas"].setdefault("MessageError", _MESSAGE_ERROR_SCHEMA)
+    result["components"]["schemas"]["ServiceUnavailable"] = _SERVICE_UNAVAILABLE_SCHEMA
     return result
 
 
@@ -274,4 +297,16 @@ _MESSAGE_ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "What went wrong."}},
     "required": ["detail"],
+}
+_SERVICE_UNAVAILABLE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong."},
+        "request_id": {
+            "type": "string",
+            "description": "This request's id (the `X-Request-ID` response header), to quote "
+            "when reporting the problem.",
+        },
+    },
+    "required": ["detail", "request_id"],
 }

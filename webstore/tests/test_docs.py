@@ -111,6 +111,31 @@ def test_every_operation_documents_the_outage_503(api_client):
     for operation in operations:
         response = operation["responses"]["503"]
         assert response["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/MessageError"
+            "$ref": "#/components/schemas/ServiceUnavailable"
         }
-        assert "Retry-After" in response["headers"]
+        assert {"Retry-After", "X-Request-ID"} <= set(response["headers"])
+
+
+def test_the_outage_503_body_carries_the_request_id(api_client):
+    component = api_client.get("/openapi.json").json()["components"]["schemas"][
+        "ServiceUnavailable"
+    ]
+    assert component["required"] == ["detail", "request_id"]
+    assert set(component["properties"]) == {"detail", "request_id"}
+
+
+def test_reads_document_the_answers_to_a_bad_api_key(api_client):
+    """A key sent with a read is checked (unknown → 401, revoked → 403) though none is needed."""
+    paths = api_client.get("/openapi.json").json()["paths"]
+    for path in ("/products", "/products/{id}", "/orders", "/orders/{id}"):
+        assert {"401", "403", "429"} <= set(paths[path]["get"]["responses"]), path
+
+
+def test_bulk_operations_document_body_errors_and_no_list_parameters(api_client):
+    """The bulk route neither filters nor paginates; its bodies meet the same size/type limits."""
+    item = api_client.get("/openapi.json").json()["paths"]["/products/bulk"]
+    for method in ("post", "patch"):
+        assert "parameters" not in item[method] or not [
+            p for p in item[method]["parameters"] if p["in"] == "query"
+        ]
+        assert {"400", "411", "413", "415"} <= set(item[method]["responses"])
