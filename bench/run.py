@@ -136,16 +136,35 @@ class Database:
             conn.execute(statement)
 
 
+def _gunicorn_settings() -> dict:
+    """The worker model the servers will use, read from gunicorn.conf.py.
+
+    The config imports the project's settings and prepares a metrics folder in the environment;
+    the environment is restored afterwards so no child process inherits that folder.
+    """
+    saved = dict(os.environ)
+    sys.path.insert(0, str(ROOT))
+    try:
+        os.environ.update({key: value for key, value in SERVER_ENV.items() if key not in saved})
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        sys.path.remove(str(ROOT))
+
+
 def _django(*args: str, db_url: str) -> str:
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": db_url}
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bench.pool", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench.pool {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
 
 
 class Server:
@@ -355,7 +374,7 @@ def main() -> None:
     if args.duration:
         for name in names:
             SCENARIOS[name] = Scenario(**{**SCENARIOS[name].__dict__, "duration": args.duration})
-    gunicorn = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gunicorn = _gunicorn_settings()
 
     started = datetime.datetime.now(datetime.UTC)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
