@@ -26,7 +26,7 @@ from webstore.settings import LOGGING  # noqa: E402
 wsgi_app = "webstore.wsgi:application"
 bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
