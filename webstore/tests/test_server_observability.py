@@ -9,11 +9,11 @@ from django.db import connection
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from prometheus_client.parser import text_string_to_metric_families
 
-from webstore.tests.conftest import TcpProxy, manage
+from reliability.servers import TcpProxy
+from webstore.tests.conftest import manage
 from webstore.tracing import tracing_configure
 
 METRICS_PORT, COLLECTOR_PORT, TRACED_PORT, OUTAGE_PORT = 8135, 8136, 8137, 8138
-DB_PROXY_PORT = 55400
 WAIT_LIMIT_SECONDS = 30
 
 
@@ -97,24 +97,23 @@ class _Outage:
         if connection.vendor == "postgresql":
             db = connection.settings_dict
             self.proxy = TcpProxy(
-                DB_PROXY_PORT, (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+                target_port=int(db["PORT"] or 5432), target_host=db["HOST"] or "127.0.0.1"
             )
-            self.proxy.start()
             return {
-                "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{DB_PROXY_PORT}/{db['NAME']}",
+                "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{self.proxy.port}/{db['NAME']}",
                 "DB_CONNECT_TIMEOUT": "2",
             }
         return {**migrated_sqlite(self.tmp_path), "CONN_MAX_AGE": "0"}
 
     def begin(self) -> None:
         if self.proxy:
-            self.proxy.stop()
+            self.proxy.cut()
         else:
             (self.tmp_path / "db").rename(self.tmp_path / "db-away")
 
     def end(self) -> None:
         if self.proxy:
-            self.proxy.start()
+            self.proxy.resume()
         else:
             (self.tmp_path / "db-away").rename(self.tmp_path / "db")
 
