@@ -44,6 +44,19 @@ class ProductSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, seriali
             raise serializers.ValidationError("Ensure this value is greater than 0.")
         return value
 
+    def to_representation(self, product: Product) -> dict:
+        # Every read ends here, 20 times per list page. Stored values are already what the
+        # fields would output (the price has its two places from the database or validation),
+        # so the dict is built directly rather than field by field, which cost a third of a
+        # list request's time. tests/test_serializers pins it to DRF's field-by-field output.
+        return {
+            "id": product.pk,
+            "sku": product.sku,
+            "name": product.name,
+            "price": product.price,
+            "stock": product.stock,
+        }
+
 
 class ProductBulkUpdateItemSerializer(ProductSerializer):
     """One item of PATCH /products/bulk: the product's `id` and the fields to change."""

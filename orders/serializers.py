@@ -8,6 +8,7 @@ from webstore.serializers import (
     ClassBuiltFieldsMixin,
     RejectUnknownFieldsMixin,
     StrictIntegerField,
+    iso_datetime,
 )
 
 
@@ -29,6 +30,20 @@ class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, order: Order) -> dict:
+        # Built directly, as ProductSerializer's: stored values already have the fields' output
+        # form (two-place decimals); timestamps as DRF writes them. Pinned by test_serializers.
+        return {
+            "id": order.pk,
+            "product_id": order.product_id,
+            "quantity": order.quantity,
+            "status": order.status,
+            "created_at": iso_datetime(order.created_at),
+            "unit_price": order.unit_price,
+            "total_price": order.total_price,
+            "updated_at": iso_datetime(order.updated_at),
+        }
 
 
 class OrderCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -1,5 +1,6 @@
 """Serializer building blocks shared by the apps: strict JSON types, no unknown fields."""
 import copy
+import datetime as dt
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -8,6 +9,12 @@ from rest_framework import serializers
 MAX_ID = 2**63 - 1
 # Counts (stock, quantities) are stored as 32-bit integers.
 MAX_COUNT = 2**31 - 1
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """A timestamp as DRF's DateTimeField writes it: ISO 8601 in UTC, `Z` for `+00:00`."""
+    text = value.astimezone(dt.timezone.utc).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StrictCharField(serializers.CharField):
