@@ -60,7 +60,12 @@ def _request_factory(kind: str, product_ids: list[int]):
             "POST",
             "/products",
             body=json.dumps(
-                {"sku": f"B-{uuid.uuid4().hex}", "name": "Bench product", "price": "9.99", "stock": 5}
+                {
+                    "sku": f"B-{uuid.uuid4().hex}",
+                    "name": "Bench product",
+                    "price": "9.99",
+                    "stock": 5,
+                }
             ).encode(),
         )
     if kind == "order_create":
@@ -75,7 +80,8 @@ def _call(app, environ: dict) -> int:
     body = b"".join(app(environ, lambda s, h, exc_info=None: status.append(s)))
     code = int(status[0].split()[0])
     if code >= 400:
-        raise RuntimeError(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}: {status[0]} {body!r}")
+        request = f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}"
+        raise RuntimeError(f"{request}: {status[0]} {body!r}")
     return code
 
 
@@ -98,7 +104,9 @@ def _calls(app, make, count: int = 50) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=200, help="requests per type and repeat")
     parser.add_argument("--repeat", type=int, default=10, help="repeats; the fastest is reported")
     parser.add_argument("--cprofile", choices=REQUESTS, help="print cProfile's top of one type")
@@ -131,7 +139,8 @@ def main() -> None:
     # Python function calls per request: a deterministic figure, where timings on a shared
     # machine vary by 10-20% between runs.
     for kind, seconds in best.items():
-        print(f"{kind:15} {seconds * 1e6:8.0f} µs CPU/request {_calls(app, makers[kind]):8.0f} calls/request")
+        calls = _calls(app, makers[kind])
+        print(f"{kind:15} {seconds * 1e6:8.0f} µs CPU/request {calls:8.0f} calls/request")
 
     if args.cprofile:
         make = _request_factory(args.cprofile, product_ids)

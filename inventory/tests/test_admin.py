@@ -169,7 +169,12 @@ def test_product_page_shows_movement_history_newest_first_and_the_adjust_link(
         staff_client.post(
             f"{PRODUCTS}{product.pk}/adjust-stock/",
             # Notes no random token (CSRF) can contain, so their positions in the page are theirs.
-            {"mode": "delta", "quantity": str(delta), "reason": "adjustment", "note": f"count {delta:+d}"},
+            {
+                "mode": "delta",
+                "quantity": str(delta),
+                "reason": "adjustment",
+                "note": f"count {delta:+d}",
+            },
         )
     response = staff_client.get(f"{PRODUCTS}{product.pk}/change/")
     assert response.status_code == 200

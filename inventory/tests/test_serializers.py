@@ -11,7 +11,8 @@ from webstore.renderers import JSONRenderer
 
 def _field_by_field(product: Product) -> bytes:
     """DRF's generic output: every declared field's own to_representation."""
-    return JSONRenderer().render(serializers.ModelSerializer.to_representation(ProductSerializer(), product))
+    fields_output = serializers.ModelSerializer.to_representation(ProductSerializer(), product)
+    return JSONRenderer().render(fields_output)
 
 
 @pytest.mark.parametrize("price", ["0.01", "9.9", "19.99", "100", "99999999.99"])
