@@ -4,6 +4,7 @@ One file for every environment: production differs from a laptop only by environ
 (see `.env.example`). Defaults are safe for production; `DEBUG=true` relaxes the secrets to
 documented development values so the service runs with no configuration at all.
 """
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,14 +81,15 @@ MIDDLEWARE = [
     "webstore.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may answer early, so every API response carries the CORS headers.
-    "corsheaders.middleware.CorsMiddleware",
+    "webstore.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "webstore.middleware.RequireContentLengthMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The admin's browser middleware (sessions, login, messages) skips API requests.
+    "webstore.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "webstore.middleware.AdminAuthenticationMiddleware",
+    "webstore.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out admin login into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -275,7 +277,7 @@ IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
 
 # Browsers may call the API only from these origins (none by default); the admin is same-origin.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
-CORS_URLS_REGEX = r"^/(?!admin/).*$"
+CORS_URLS_REGEX = rf"^/(?!{re.escape(ADMIN_URL)}).*$"
 CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key", "if-match", "x-api-key")
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After", "Idempotent-Replayed"]
 

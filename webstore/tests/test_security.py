@@ -85,6 +85,19 @@ def test_plain_http_is_served_by_default():
     assert APIClient().get("/products").status_code == 200
 
 
+def test_api_requests_skip_the_admins_session_login_and_messages(api_client):
+    api = api_client.get("/products", HTTP_COOKIE="sessionid=abc; messages=xyz")
+    assert api.status_code == 200
+    assert not api.cookies
+    assert not any(hasattr(api.wsgi_request, name) for name in ("session", "_messages"))
+
+    admin = Client().get("/admin/login/")
+    assert admin.status_code == 200
+    assert admin.wsgi_request.session.session_key is None
+    assert admin.wsgi_request.user.is_anonymous
+    assert hasattr(admin.wsgi_request, "_messages")
+
+
 class TestCors:
     ORIGIN = "https://shop.example.com"
 
@@ -113,6 +126,11 @@ class TestCors:
         assert response["Access-Control-Allow-Origin"] == self.ORIGIN
         exposed = {h.strip() for h in response["Access-Control-Expose-Headers"].split(",")}
         assert {"ETag", "Link", "Retry-After"} <= exposed
+
+    def test_responses_vary_by_origin_once_an_origin_is_allowed(self, settings, api_client):
+        assert "Vary" not in api_client.get("/products")
+        settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
+        assert api_client.get("/products")["Vary"] == "origin"
 
     def test_other_origins_and_the_admin_get_no_cors(self, settings, api_client):
         settings.CORS_ALLOWED_ORIGINS = [self.ORIGIN]
