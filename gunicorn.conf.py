@@ -2,8 +2,11 @@
 
 Threads (gthread) let one worker overlap requests waiting on the database; several workers use
 several cores. WEB_CONCURRENCY and GUNICORN_THREADS tune both without a code change.
-Defaults: one worker per core of the 2-core target, two threads each; the request work is CPU
-bound under the GIL, so more threads only lengthen the queue a request waits in (see bench/).
+Defaults: one worker per core this process may run on (`taskset`, container CPU sets), two
+threads each. The request work is CPU bound under the GIL, so on one core a second worker only
+adds context switches and SQLite lock waits, and more threads only lengthen the queue a request
+waits in (bench/: on one pinned core, 1 worker x 2 threads served 616 req/s where 2 x 2 served
+387; README "Performance").
 
 Metrics: every worker writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and `/metrics`
 sums them. The folder is emptied when the server starts (stale files from an earlier run would
@@ -25,7 +28,7 @@ from webstore.settings import LOGGING  # noqa: E402
 
 wsgi_app = "webstore.wsgi:application"
 bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

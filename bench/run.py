@@ -140,14 +140,18 @@ def _gunicorn_settings() -> dict:
     """The worker model the servers will use, read from gunicorn.conf.py.
 
     The config imports the project's settings and prepares a metrics folder in the environment;
-    the environment is restored afterwards so no child process inherits that folder.
+    the environment is restored afterwards so no child process inherits that folder. It is read
+    on the server's core, as the pinned server reads it (the default worker count is the number
+    of cores a process may use).
     """
-    saved = dict(os.environ)
+    saved, affinity = dict(os.environ), os.sched_getaffinity(0)
     sys.path.insert(0, str(ROOT))
     try:
         os.environ.update({key: value for key, value in SERVER_ENV.items() if key not in saved})
+        os.sched_setaffinity(0, {int(SERVER_CPU)})
         return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     finally:
+        os.sched_setaffinity(0, affinity)
         os.environ.clear()
         os.environ.update(saved)
         sys.path.remove(str(ROOT))
