@@ -63,7 +63,8 @@ class PageParams(serializers.Serializer):
 class SkipLimitPagination(BasePagination):
     """Slices a list by `skip` (>= 0) or `cursor`, and `limit` (1..1000, default 100).
 
-    The queryset is walked in id order, which keyset pagination needs.
+    The queryset is walked in id order, which keyset pagination needs. Its rows may be model
+    instances or `values()` dicts with an `id`.
     """
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -78,7 +79,7 @@ class SkipLimitPagination(BasePagination):
             window = queryset[skip : skip + limit + 1]
         rows = list(window)
         page, has_next = rows[:limit], len(rows) > limit
-        self.next_url = self._next_url(request, page[-1].pk) if has_next else None
+        self.next_url = self._next_url(request, _row_id(page[-1])) if has_next else None
         return page
 
     def get_paginated_response(self, data):
@@ -106,6 +107,10 @@ class SkipLimitPagination(BasePagination):
     def _next_url(request, last_id: int) -> str:
         url = remove_query_param(request.build_absolute_uri(), "skip")
         return replace_query_param(url, CURSOR_PARAM, cursor_encode(last_id))
+
+
+def _row_id(row) -> int:
+    return row["id"] if isinstance(row, dict) else row.pk
 
 
 def _param(name: str, description: str, default: int, minimum: int, maximum: int) -> dict:

@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 
 from inventory.models import Product, StockMovement
+from inventory.serializers import ProductSerializer
+from webstore.renderers import JSONRenderer
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,17 @@ def test_list_is_a_bare_list_in_id_order(api_client, make_product):
     response = api_client.get("/products")
     assert response.status_code == 200
     assert response.json() == [body(product) for product in products]
+
+
+def test_list_rows_are_the_serializers_representation(api_client, make_product):
+    products = [make_product(price=price, stock=n) for n, price in enumerate(["0.5", "7", "19.99"])]
+    response = api_client.get("/products", {"limit": 2})
+    detail = [api_client.get(f"/products/{product.pk}").content for product in products[:2]]
+    expected = [JSONRenderer().render(ProductSerializer(product).data) for product in products[:2]]
+
+    assert response.content == b"[" + b",".join(expected) + b"]"
+    assert detail == expected
+    assert response["Link"].endswith("; rel=\"next\"")
 
 
 def test_list_skip_and_limit_window(api_client, make_product):
