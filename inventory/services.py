@@ -57,14 +57,13 @@ def product_create(
     `reorder_level` defaults to the LOW_STOCK_THRESHOLD setting; `reason` lets a CSV import
     record its products' starting stock as an `import` movement.
     """
-    if product_sku_taken(sku=sku):
-        raise SkuConflict(sku)
     fields = {"sku": sku, "name": name, "price": price, "stock": stock}
     if reorder_level is not None:
         fields["reorder_level"] = reorder_level
     try:
-        # The savepoint keeps the outer transaction usable when a concurrent create won the
-        # race to the unique index; that loser gets the same 409 as the pre-check.
+        # The unique index on live SKUs is the one check (a query first would only repeat it,
+        # and still lose races). The savepoint keeps an outer transaction usable after a clash,
+        # so a bulk create can report every conflicting item.
         with transaction.atomic():
             product = Product.objects.create(**fields)
     except IntegrityError:
