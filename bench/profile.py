@@ -3,8 +3,10 @@
     python -m bench.profile                      # microseconds per request, each request type
     python -m bench.profile --cprofile detail    # plus the cProfile top of one request type
     taskset -c 0 python -m bench.profile         # steadier: one core, as the benchmark's server
+    python -m bench.profile --database-url postgres://postgres@127.0.0.1:5432/empty_db
 
-Calls the WSGI application directly (no gunicorn, no sockets) on a fresh, seeded SQLite file,
+Calls the WSGI application directly (no gunicorn, no sockets) on a fresh, seeded SQLite file
+(or the empty database given),
 with the benchmark's server environment (production mode, no access log, no API keys or rate
 limits). What remains is the time Django, DRF and the app spend per request: the part that
 bounds a pinned core's throughput.
@@ -109,12 +111,16 @@ def main() -> None:
     )
     parser.add_argument("--count", type=int, default=200, help="requests per type and repeat")
     parser.add_argument("--repeat", type=int, default=10, help="repeats; the fastest is reported")
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to use instead of a fresh SQLite file (e.g. PostgreSQL)",
+    )
     parser.add_argument("--cprofile", choices=REQUESTS, help="print cProfile's top of one type")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="webstore-profile-"))
     os.environ.update(SERVER_ENV)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'db.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "webstore.settings"
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(workdir))
 
