@@ -17,7 +17,7 @@ SCENARIO ?= light
 RUN_TIME ?=
 
 
-.PHONY: run test install browser blackbox newman loadtest bench bench-volume
+.PHONY: run test install browser blackbox newman loadtest bench bench-volume profile
 
 install: $(VENV)/.installed
 
@@ -93,3 +93,7 @@ bench: install
 ## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).
 bench-volume: install
 	$(BIN)/python -m bench.volume --db $(DB)
+
+## CPU time and Python calls per request of the benchmark's four requests, in process, on CPU 0.
+profile: install
+	taskset -c 0 $(BIN)/python -m bench.profile
