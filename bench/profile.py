@@ -6,9 +6,8 @@
     python -m bench.profile --database-url postgres://postgres@127.0.0.1:5432/empty_db
 
 Calls the WSGI application directly (no gunicorn, no sockets) on a fresh, seeded SQLite file
-(or the empty database given),
-with the benchmark's server environment (production mode, no access log, no API keys or rate
-limits). What remains is the time Django, DRF and the app spend per request: the part that
+(or the empty database given), with the benchmark's server environment (production mode, no
+access log, no API keys or rate limits). What remains is the time Django, DRF and the app spend per request: the part that
 bounds a pinned core's throughput.
 """
 
