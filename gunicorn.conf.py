@@ -3,7 +3,8 @@
 Threads (gthread) let one worker overlap requests waiting on the database; several workers use
 several cores. WEB_CONCURRENCY and GUNICORN_THREADS tune both without a code change.
 Defaults: one worker per core this process may run on (`taskset`, container CPU sets), two
-threads each. The request work is CPU bound under the GIL, so on one core a second worker only
+threads each. A CPU quota (a container limited to 0.5 CPU, say) does not narrow that count, so
+such platforms set WEB_CONCURRENCY (render.yaml does). The request work is CPU bound under the GIL, so on one core a second worker only
 adds context switches and SQLite lock waits, and more threads only lengthen the queue a request
 waits in (bench/: on one pinned core, 1 worker x 2 threads served 616 req/s where 2 x 2 served
 387; README "Performance").

@@ -75,6 +75,14 @@ def test_gunicorn_binds_render_port(monkeypatch):
     assert config["wsgi_app"] == "webstore.wsgi:application"
 
 
+def test_gunicorn_worker_count_is_set_for_the_plan(monkeypatch):
+    # A CPU quota does not narrow the affinity mask gunicorn.conf.py would count otherwise.
+    assert web_service()["plan"] == "starter"
+    monkeypatch.setenv("WEB_CONCURRENCY", env_vars()["WEB_CONCURRENCY"]["value"])
+    config = runpy.run_path(str(PROJECT_DIR / commands("startCommand")[0][2]))
+    assert (config["workers"], config["threads"]) == (1, 2)
+
+
 def test_every_env_var_has_exactly_one_source():
     for key, var in env_vars().items():
         assert len(ENV_SOURCES & set(var)) == 1, key
