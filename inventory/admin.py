@@ -29,7 +29,7 @@ from inventory.services import (
     stock_adjust,
     stock_set,
 )
-from webstore.admin import DomainErrorsAsMessagesMixin, report_per_row
+from webstore.admin import DomainErrorsAsMessagesMixin, ReadOnlyAdminMixin, report_per_row
 
 # How many movements the product page shows; the full history is one link away.
 HISTORY_ROWS = 20
@@ -289,7 +289,7 @@ class ProductIdFilter(admin.SimpleListFilter):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: rows are written only by the inventory and orders services."""
 
     list_display = ["created_at", "product", "delta", "reason", "order_id", "actor", "note"]
@@ -298,12 +298,3 @@ class StockMovementAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     list_per_page = 100
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from payments.models import Payment
+from webstore.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Never deletable either: the row is what keeps its event id from being processed again.
     list_display = [
         "received_at",
         "event_id",
@@ -45,13 +47,3 @@ class PaymentAdmin(admin.ModelAdmin):
     def order_link(self, payment: Payment) -> str:
         url = reverse("admin:orders_order_change", args=[payment.order_id])
         return format_html('<a href="{}">Order {}</a>', url, payment.order_id)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # The row is what keeps its event id from being processed again.
-        return False

@@ -51,6 +51,21 @@ class DomainErrorsAsMessagesMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class ReadOnlyAdminMixin:
+    """For records only the services write (ledger rows, processed webhook events).
+
+    Staff may look, not add, change or delete.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
