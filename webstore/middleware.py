@@ -107,8 +107,12 @@ def admin_only(middleware_class):
     """
 
     class AdminOnly(middleware_class):
+        def __init__(self, get_response):
+            super().__init__(get_response)
+            self.admin_prefix = f"/{settings.ADMIN_URL}"
+
         def __call__(self, request):
-            if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
+            if request.path_info.startswith(self.admin_prefix):
                 return super().__call__(request)
             return self.get_response(request)
 
