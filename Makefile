@@ -84,11 +84,15 @@ DB ?= sqlite
 ROUNDS ?= 2
 DURATION ?= 0
 SCENARIOS ?= light,heavy,max12,max64
-BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS)
+TARGETS ?= ceiling,service
+BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS) \
+	--targets $(TARGETS)
 
 ## Load benchmark, service vs ceiling (about 15 min). Smoke (25 s): make bench DURATION=3 ROUNDS=1 SCENARIOS=max12
+## With the stack's floors (bench/floor): TARGETS=ceiling,django,drf,service
 bench: install
-	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS) TARGETS=$(TARGETS)" \
+		$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).
 bench-volume: install

@@ -7,8 +7,8 @@ RPS is reported as a fraction of it.
 
 import orjson
 
-_PRODUCT = {"id": 1, "sku": "CEIL-0001", "name": "Ceiling product", "price": 19.99, "stock": 100}
-_ORDER = {
+PRODUCT = {"id": 1, "sku": "CEIL-0001", "name": "Ceiling product", "price": 19.99, "stock": 100}
+ORDER = {
     "id": 1,
     "product_id": 1,
     "quantity": 1,
@@ -18,11 +18,11 @@ _ORDER = {
     "total_price": 19.99,
     "updated_at": "2026-11-28T10:00:00.123456Z",
 }
-_BODIES = {
-    ("GET", "list"): (b"200 OK", orjson.dumps([{**_PRODUCT, "id": i} for i in range(1, 21)])),
-    ("GET", "item"): (b"200 OK", orjson.dumps(_PRODUCT)),
-    ("POST", "products"): (b"201 Created", orjson.dumps(_PRODUCT)),
-    ("POST", "orders"): (b"201 Created", orjson.dumps(_ORDER)),
+BODIES = {
+    ("GET", "list"): (b"200 OK", orjson.dumps([{**PRODUCT, "id": i} for i in range(1, 21)])),
+    ("GET", "item"): (b"200 OK", orjson.dumps(PRODUCT)),
+    ("POST", "products"): (b"201 Created", orjson.dumps(PRODUCT)),
+    ("POST", "orders"): (b"201 Created", orjson.dumps(ORDER)),
     ("GET", "health"): (b"200 OK", orjson.dumps({"status": "healthy"})),
 }
 _NOT_FOUND = (b"404 Not Found", orjson.dumps({"detail": "Not found."}))
@@ -31,13 +31,13 @@ _NOT_FOUND = (b"404 Not Found", orjson.dumps({"detail": "Not found."}))
 def _route(method: str, path: str) -> tuple[bytes, bytes]:
     parts = path.strip("/").split("/")
     if parts == ["products"]:
-        return _BODIES.get((method, "list" if method == "GET" else "products"), _NOT_FOUND)
+        return BODIES.get((method, "list" if method == "GET" else "products"), _NOT_FOUND)
     if len(parts) == 2 and parts[0] == "products":
-        return _BODIES.get((method, "item"), _NOT_FOUND)
+        return BODIES.get((method, "item"), _NOT_FOUND)
     if parts == ["orders"]:
-        return _BODIES.get((method, "orders"), _NOT_FOUND)
+        return BODIES.get((method, "orders"), _NOT_FOUND)
     if parts == ["health"]:
-        return _BODIES.get((method, "health"), _NOT_FOUND)
+        return BODIES.get((method, "health"), _NOT_FOUND)
     return _NOT_FOUND
 
 

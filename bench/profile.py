@@ -4,11 +4,12 @@
     python -m bench.profile --cprofile detail    # plus the cProfile top of one request type
     taskset -c 0 python -m bench.profile         # steadier: one core, as the benchmark's server
     python -m bench.profile --database-url postgres://postgres@127.0.0.1:5432/empty_db
+    python -m bench.profile --floor drf          # the same requests on a floor (bench/floor)
 
 Calls the WSGI application directly (no gunicorn, no sockets) on a fresh, seeded SQLite file
 (or the empty database given), with the benchmark's server environment (production mode, no
-access log, no API keys or rate limits). What remains is the time Django, DRF and the app spend per request: the part that
-bounds a pinned core's throughput.
+access log, no API keys or rate limits). What remains is the time Django, DRF and the app
+spend per request: the part that bounds a pinned core's throughput.
 """
 
 import argparse
@@ -23,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.run import SERVER_ENV
+from bench.run import FLOORS, SERVER_ENV, TARGETS
 
 REQUESTS = ("list", "detail", "product_create", "order_create")
 
@@ -115,12 +116,17 @@ def main() -> None:
         help="an empty database to use instead of a fresh SQLite file (e.g. PostgreSQL)",
     )
     parser.add_argument("--cprofile", choices=REQUESTS, help="print cProfile's top of one type")
+    parser.add_argument(
+        "--floor", choices=FLOORS, help="serve a floor (bench/floor), not the service"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="webstore-profile-"))
     os.environ.update(SERVER_ENV)
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'db.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "webstore.settings"
+    if args.floor:
+        os.environ.update(TARGETS[args.floor][1])
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(workdir))
 
     from bench.pool import _setup_django, pool_seed

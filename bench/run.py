@@ -3,6 +3,7 @@
     python bench/run.py                       # SQLite, all scenarios, 2 rounds (about 15 min)
     python bench/run.py --db postgres         # the same on PostgreSQL (BENCH_PG_URL)
     python bench/run.py --duration 5 --rounds 1 --scenarios max12   # a smoke run
+    python bench/run.py --targets ceiling,django,drf,service --scenarios max12   # the floors too
 
 For every round and scenario it serves the ceiling, then the service (A B A B), each from a
 fresh copy of the seeded database: gunicorn with gunicorn.conf.py in production mode on CPU 0,
@@ -10,6 +11,8 @@ Locust (FastHttpUser, headless) on CPU 1. RPS is the number of requests complete
 measured window (all users spawned -> end) divided by its length, so a stalled server shows as
 a low RPS and errors, not as Locust's running average. After every service run the oversell
 check must find 0. The result is printed (and written to reports/) as a Markdown table.
+With `--targets`, the stack's floors (bench/floor: Django and DRF views returning the ceiling's
+JSON) run between the ceiling and the service, in the same rotation.
 """
 
 import argparse
@@ -46,6 +49,16 @@ SERVER_ENV = {
     "RATE_LIMIT_READ": "off",
     "RATE_LIMIT_WRITE": "off",
 }
+
+
+# What each target serves: a WSGI app (None: the service's own) and the environment it needs.
+TARGETS = {
+    "ceiling": ("bench.ceiling:application", {}),
+    "django": (None, {"DJANGO_SETTINGS_MODULE": "bench.floor.settings", "BENCH_FLOOR": "django"}),
+    "drf": (None, {"DJANGO_SETTINGS_MODULE": "bench.floor.settings", "BENCH_FLOOR": "drf"}),
+    "service": (None, {}),
+}
+FLOORS = ("django", "drf")
 
 
 @dataclass(frozen=True)
@@ -174,11 +187,18 @@ def _django(*args: str, db_url: str) -> str:
 class Server:
     """gunicorn with the project's gunicorn.conf.py, pinned to the server core."""
 
-    def __init__(self, app: str | None, port: int, db_url: str, log: Path):
+    def __init__(self, target: str, port: int, db_url: str, log: Path):
+        app, target_env = TARGETS[target]
         cmd = ["taskset", "-c", SERVER_CPU, str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
         if app:
             cmd.append(app)
-        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": db_url, "BIND": f"127.0.0.1:{port}"}
+        env = {
+            **os.environ,
+            **SERVER_ENV,
+            **target_env,
+            "DATABASE_URL": db_url,
+            "BIND": f"127.0.0.1:{port}",
+        }
         env.pop("PORT", None)
         self.url = f"http://127.0.0.1:{port}"
         self.log = log.open("w")
@@ -290,6 +310,12 @@ def _fmt(value, spec=".1f", suffix=""):
     return "–" if value is None else f"{value:{spec}}{suffix}"
 
 
+def _ratio(ceiling: list[Result], target: list[Result]) -> str:
+    """The median of the per-round ratios (each round's runs are minutes apart, not hours)."""
+    ratios = [t.rps / c.rps for c, t in zip(ceiling, target) if c.rps]
+    return _fmt(_median(ratios) and 100 * _median(ratios), ".0f", "%")
+
+
 def report(
     results: dict, args, gunicorn: dict, started: datetime.datetime, loads: list[float]
 ) -> str:
@@ -303,6 +329,7 @@ def report(
         ),
         platform.processor(),
     )
+    floors = [target for target in FLOORS if target in args.targets]
     lines = [
         f"Run {started:%Y-%m-%d %H:%M} UTC on {cpu}, {os.cpu_count()} cores; database "
         f"{'SQLite' if args.db == 'sqlite' else 'PostgreSQL'}; gunicorn {gunicorn['worker_class']}, "
@@ -311,18 +338,24 @@ def report(
         f"load average {min(loads):.2f}–{max(loads):.2f} at run starts.",
         f"Command: `{args.command_line}`",
         "",
-        "| scenario | users | ceiling RPS | service RPS | service / ceiling | p50 ms | p95 ms | p99 ms "
-        "| errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | users | ceiling RPS | "
+        + "".join(f"{floor} floor RPS (/ ceiling) | " for floor in floors)
+        + "service RPS | service / ceiling | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|" + "---:|" * len(floors) + "---:|---:|---:|---:|---:|---:|",
     ]
     for name, by_target in results.items():
         ceiling, service = by_target["ceiling"], by_target["service"]
-        ratios = [s.rps / c.rps for c, s in zip(ceiling, service) if c.rps]
+        floor_cells = "".join(
+            f"| {_fmt(_median(r.rps for r in by_target[floor]), '.0f')} "
+            f"({_ratio(ceiling, by_target[floor])}) "
+            for floor in floors
+        )
         lines.append(
             f"| {name} | {SCENARIOS[name].users} "
             f"| {_fmt(_median(r.rps for r in ceiling), '.0f')} "
-            f"| {_fmt(_median(r.rps for r in service), '.0f')} "
-            f"| {_fmt(_median(ratios) and 100 * _median(ratios), '.0f', '%')} "
+            + floor_cells
+            + f"| {_fmt(_median(r.rps for r in service), '.0f')} "
+            f"| {_ratio(ceiling, service)} "
             f"| {_fmt(_median(r.p50 for r in service))} | {_fmt(_median(r.p95 for r in service))} "
             f"| {_fmt(_median(r.p99 for r in service))} "
             f"| {_fmt(_median(r.error_pct for r in service), '.2f', '%')} |"
@@ -342,7 +375,7 @@ def report(
         "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, by_target in results.items():
-        for target in ("ceiling", "service"):
+        for target in args.targets:
             for n, r in enumerate(by_target[target], 1):
                 lines.append(
                     f"| {n} | {name} | {target} | {r.rps:.0f} | {_fmt(r.p50)} | {_fmt(r.p95)} "
@@ -362,6 +395,11 @@ def main() -> None:
         default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench"),
     )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument(
+        "--targets",
+        default="ceiling,service",
+        help=f"servers run in turn each round: ceiling and service, and any of {list(FLOORS)}",
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
         "--duration", type=int, default=0, help="seconds per run (0: each scenario's own)"
@@ -375,6 +413,10 @@ def main() -> None:
     unknown = set(names) - SCENARIOS.keys()
     if unknown:
         parser.error(f"unknown scenarios: {sorted(unknown)}")
+    wanted = set(args.targets.split(","))
+    if wanted - TARGETS.keys() or not {"ceiling", "service"} <= wanted:
+        parser.error(f"--targets: ceiling and service, and any of {list(FLOORS)}")
+    args.targets = [target for target in TARGETS if target in wanted]  # in rotation order
     if args.duration:
         for name in names:
             SCENARIOS[name] = Scenario(**{**SCENARIOS[name].__dict__, "duration": args.duration})
@@ -384,16 +426,16 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     database = Database(args.db, workdir, args.pg_url, args.products)
     database.prepare()
-    results = {name: {"ceiling": [], "service": []} for name in names}
+    results = {name: {target: [] for target in args.targets} for name in names}
     loads = []
     try:
         for round_no in range(1, args.rounds + 1):
             for name in names:
                 scenario = SCENARIOS[name]
-                for target, app in (("ceiling", "bench.ceiling:application"), ("service", None)):
+                for target in args.targets:
                     database.reset()
                     server = Server(
-                        app, args.port, database.url, workdir / f"gunicorn-{target}.log"
+                        target, args.port, database.url, workdir / f"gunicorn-{target}.log"
                     )
                     try:
                         server.wait_ready()
