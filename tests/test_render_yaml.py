@@ -123,3 +123,7 @@ def test_settings_trust_the_render_host():
         check=True,
     )
     assert result.stdout.split() == ["shop.onrender.com", "https://shop.onrender.com"]
+
+
+def test_metrics_are_not_public_on_render():
+    assert env_vars()["METRICS_TOKEN"] == {"key": "METRICS_TOKEN", "generateValue": True}

@@ -1,4 +1,7 @@
-"""API-key authentication for DRF: `Authorization: Bearer <key>` or `X-API-Key: <key>`."""
+"""API-key authentication for DRF (`Authorization: Bearer <key>` or `X-API-Key: <key>`), and the
+metrics scraper's token."""
+import hmac
+
 from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -50,3 +53,16 @@ def request_api_key(request) -> ApiKey | None:
     """The ApiKey a DRF request authenticated with, if any."""
     auth = getattr(request, "auth", None)
     return auth if isinstance(auth, ApiKey) else None
+
+
+def metrics_scraper_authorized(request) -> bool:
+    """Whether `request` may read /metrics: always when METRICS_TOKEN is unset, otherwise only
+    with `Authorization: Bearer <one of its tokens>`."""
+    if not settings.METRICS_TOKENS:
+        return True
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not presented:
+        return False
+    # Every token is compared, each in constant time, so the timing tells nothing.
+    matches = [hmac.compare_digest(presented.encode(), t.encode()) for t in settings.METRICS_TOKENS]
+    return any(matches)

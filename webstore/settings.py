@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
 LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
 # One line per request (method, path, status, duration, request id, API key name).
 ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
+# `/metrics` answers only a scraper that sends `Authorization: Bearer <token>` when this is set
+# (comma-separated tokens, so one can be replaced without a gap); unset, it is open, for a
+# scraper that reaches it over a private network only.
+METRICS_TOKENS = [token.strip() for token in env.list("METRICS_TOKEN", default=[]) if token.strip()]
 
 # --- API security: keys, rate limits, CORS, idempotency ----------------------------------------
 # Writes (POST/PUT/PATCH/DELETE) need `Authorization: Bearer <key>` or `X-API-Key: <key>`.

@@ -3,6 +3,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from webstore.authentication import metrics_scraper_authorized
 from webstore.health import readiness_problems
 from webstore.metrics import metrics_exposition
 
@@ -21,7 +22,15 @@ def health_ready(request):
 
 
 def metrics(request):
-    """Prometheus scrape endpoint, summed over every gunicorn worker."""
+    """Prometheus scrape endpoint, summed over every gunicorn worker.
+
+    With METRICS_TOKEN set the scraper must send `Authorization: Bearer <token>`: request counts,
+    routes and business counters are not for the public internet.
+    """
+    if not metrics_scraper_authorized(request):
+        response = JsonResponse({"detail": "Invalid or missing metrics token."}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     return HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE_LATEST)
 
 

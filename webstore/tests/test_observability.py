@@ -177,6 +177,34 @@ def test_metrics_endpoint_exposes_request_and_business_series(api_client, db):
         assert family in text
 
 
+METRICS_TOKENS = ["scrape-token-1", "scrape-token-2"]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer wrong-token", "Bearer", "scrape-token-1", "Basic c2NyYXBlLXRva2VuLTE="],
+)
+def test_metrics_with_a_token_configured_refuse_any_other_caller(
+    api_client, db, settings, authorization
+):
+    settings.METRICS_TOKENS = METRICS_TOKENS
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response = api_client.get("/metrics", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid or missing metrics token."}
+    assert response["WWW-Authenticate"] == 'Bearer realm="metrics"'
+
+
+@pytest.mark.parametrize("token", METRICS_TOKENS)
+def test_metrics_with_a_token_configured_answer_a_scraper_sending_any_of_them(
+    api_client, db, settings, token
+):
+    settings.METRICS_TOKENS = METRICS_TOKENS
+    response = api_client.get("/metrics", HTTP_AUTHORIZATION=f"bearer {token}")
+    assert response.status_code == 200
+    assert "# TYPE webstore_http_requests_total counter" in response.content.decode()
+
+
 def test_unknown_methods_share_one_metric_series(api_client):
     before = counter("webstore_http_requests_total", method="OTHER", route="health", status="200")
     response = api_client.generic("BREW", "/health")

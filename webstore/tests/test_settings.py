@@ -47,3 +47,23 @@ def test_database_is_configured_for_concurrency_and_outages():
         assert database["ENGINE"] == "django.db.backends.postgresql"
         assert 0 < options["connect_timeout"] <= 10
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_metrics_token_is_a_comma_separated_list_and_blank_means_open():
+    script = BOOT.replace("WEBHOOK_SECRET", "METRICS_TOKENS")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "webstore.settings"}
+    runs = {
+        value: subprocess.run(
+            [sys.executable, "-c", script],
+            env={**env, "METRICS_TOKEN": value},
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
+        for value in ("", "one", " one , two ,")
+    }
+    assert {value: run.stdout.strip() for value, run in runs.items()} == {
+        "": "[]",
+        "one": "['one']",
+        " one , two ,": "['one', 'two']",
+    }
