@@ -23,6 +23,9 @@ _TEMP_METRICS_PREFIX = "webstore-metrics-"
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=_TEMP_METRICS_PREFIX)
 
+import json  # noqa: E402
+
+from gunicorn import util  # noqa: E402
 from gunicorn.glogging import Logger  # noqa: E402
 from prometheus_client import multiprocess  # noqa: E402
 
@@ -56,6 +59,26 @@ class AppLogsAccessLogger(Logger):
 
 
 logger_class = AppLogsAccessLogger
+
+
+def error_write(sock, status_int, reason, mesg):
+    """Gunicorn's own answer to a request it cannot parse, as the API's JSON `{"detail": ...}`.
+
+    A malformed request line, an over-long URI (414) or oversized headers (431) are refused by
+    gunicorn before Django sees them, and gunicorn writes an HTML page. Every other error the
+    service gives is JSON with a `detail`, so clients get the same shape here. Gunicorn's
+    workers call `util.write_error` at the point of failure and offer no setting for its body,
+    so that one function is replaced, for every worker class.
+    """
+    body = json.dumps({"detail": f"{reason}: {mesg}" if mesg else reason}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+util.write_error = error_write
 errorlog = "-"
 # Gunicorn's own messages (boot, worker timeouts) use the app's format: JSON in production.
 logconfig_dict = {

@@ -147,7 +147,7 @@ CASES = [
     ("limit 2^64", "GET", f"/orders?limit={HUGE}", None, {}, 400),
     ("disallowed Host", "DELETE", "/orders/{order}", None, {"Host": "evil.example"}, 400),
     ("unknown method", "TRACE", "/orders", None, {}, 405),
-    # Rejected by gunicorn itself, before Django: 4xx, but its own HTML body.
+    # Refused by gunicorn itself, before Django (its answer is JSON too: gunicorn.conf.py).
     ("8 KB request line", "GET", "/products?search=" + "a" * 8192, None, {}, 414),
     ("16 KB header", "GET", "/products", None, {"X-Padding": "a" * 16384}, 431),
 ]
@@ -200,10 +200,45 @@ def test_hostile_request_is_a_4xx_and_writes_nothing(
         kwargs["data"] = fill(body, rows)
     response = requests.request(method, gunicorn_server.url + fill(path, rows), **kwargs)
     assert response.status_code == expected, response.content[:300]
-    if expected not in (414, 431):
-        assert response.headers["Content-Type"] == "application/json"
-        assert "detail" in response.json()
+    assert response.headers["Content-Type"] == "application/json"
+    assert "detail" in response.json()
     assert snapshot() == before
+
+
+# Requests gunicorn refuses while parsing them, with its reason and message as the detail.
+GUNICORN_REFUSALS = {
+    "request line over 4 KB": (
+        b"GET /products?search=" + b"a" * 8192 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        414,
+        "URI Too Long: Request Line is too large (8192 > 4094)",
+    ),
+    "header over 8 KB": (
+        b"GET /products HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 16384 + b"\r\n",
+        431,
+        "Request Header Fields Too Large: Error parsing headers: "
+        "'limit request headers fields size'",
+    ),
+    "header without a colon": (
+        b"GET /products HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n",
+        400,
+        "Bad Request: Invalid HTTP Header: 'Bad Header'",
+    ),
+    "garbage after the version": (
+        b"GET /products HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n",
+        400,
+        "Bad Request: Invalid HTTP Version 'Invalid HTTP Version: 'HTTP/1.1 extra''",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "head, status, detail", GUNICORN_REFUSALS.values(), ids=GUNICORN_REFUSALS.keys()
+)
+def test_requests_gunicorn_refuses_get_the_apis_json_error(gunicorn_server, head, status, detail):
+    answer_status, headers, body = raw_exchange(gunicorn_server.url, head + b"\r\n")
+    assert (answer_status, json.loads(body)) == (status, {"detail": detail})
+    assert b"Content-Type: application/json" in headers
+    assert b"Connection: close" in headers
 
 
 def test_accept_header_never_changes_the_answer(gunicorn_server, rows):
@@ -217,16 +252,17 @@ def test_accept_header_never_changes_the_answer(gunicorn_server, rows):
         assert response.json()["sku"] == "KEEP"
 
 
-def raw_request(url: str, head: bytes, body: bytes) -> tuple[int, bytes]:
-    """Sends bytes no HTTP client library would send; returns the status and the body."""
+def raw_exchange(url: str, data: bytes) -> tuple[int, bytes, bytes]:
+    """Sends bytes no HTTP client library would send; returns the status, headers and body."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=60) as sock:
-        sock.sendall(head + b"\r\n" + body)
+        sock.sendall(data)
         response = b""
         while chunk := sock.recv(65536):
             response += chunk
     status_line, _, rest = response.partition(b"\r\n")
-    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+    headers, _, body = rest.partition(b"\r\n\r\n")
+    return int(status_line.split()[1]), headers, body
 
 
 # X-Event-Id values a client library refuses to send: CR/LF smuggling, obs-fold, NUL, 8-bit bytes.
@@ -272,7 +308,7 @@ def test_event_id_header_injection_is_a_4xx_and_records_nothing(
         ]
     )
     before = snapshot()
-    status, _ = raw_request(gunicorn_server.url, head, body)
+    status, _, _ = raw_exchange(gunicorn_server.url, head + b"\r\n" + body)
     assert 400 <= status < 500
     assert not Payment.objects.exists()
     assert snapshot() == before
