@@ -60,9 +60,10 @@ def metrics_scraper_authorized(request) -> bool:
     with `Authorization: Bearer <one of its tokens>`."""
     if not settings.METRICS_TOKENS:
         return True
-    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not presented:
+    # The header read as the API keys' is (DRF's helper), the scheme matched in any case.
+    header = get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != ApiKeyAuthentication.keyword.lower().encode():
         return False
     # Every token is compared, each in constant time, so the timing tells nothing.
-    matches = [hmac.compare_digest(presented.encode(), t.encode()) for t in settings.METRICS_TOKENS]
+    matches = [hmac.compare_digest(header[1], token.encode()) for token in settings.METRICS_TOKENS]
     return any(matches)
