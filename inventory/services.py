@@ -99,18 +99,16 @@ def product_update(
         "*" in expected_versions or product.version in expected_versions
     ):
         raise ProductChanged(product.pk)
-    new_sku = changes.get("sku", product.sku)
-    if new_sku != product.sku and product_sku_taken(sku=new_sku, exclude_pk=product.pk):
-        raise SkuConflict(new_sku)
     catalog_fields = [field for field in CATALOG_FIELDS if field in changes]
     if catalog_fields:
         for field in catalog_fields:
             setattr(product, field, changes[field])
         try:
+            # The unique index on live SKUs decides, as in product_create.
             with transaction.atomic():
                 product.save(update_fields=[*catalog_fields, "updated_at"])
         except IntegrityError:
-            raise SkuConflict(new_sku) from None
+            raise SkuConflict(product.sku) from None
     if "stock" in changes and changes["stock"] != product.stock:
         stock_move(
             product=product,
