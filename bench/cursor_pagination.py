@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 
 from inventory.models import Product  # noqa: E402
 from orders.models import Order  # noqa: E402
-from webstore.pagination import cursor_encode  # noqa: E402
+from webstore.api.pagination import cursor_encode  # noqa: E402
 
 
 def fill(total: int) -> None:

@@ -36,7 +36,7 @@ class Case:
 
 def _after(row_id: int) -> str:
     """The `cursor` parameter a `Link: rel="next"` would carry after `row_id` (ids start at 1)."""
-    from webstore.pagination import cursor_encode
+    from webstore.api.pagination import cursor_encode
 
     return f"cursor={cursor_encode(row_id)}"
 

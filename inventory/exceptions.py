@@ -1,7 +1,7 @@
 """Typed inventory errors; each carries its facts and states the contract's `detail`."""
 from collections.abc import Mapping
 
-from webstore.exceptions import (
+from webstore.api.exceptions import (
     DomainError,
     PreconditionFailed,
     ResourceConflict,

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from inventory.models import Product
-from webstore.filters import StrictBooleanFilter
+from webstore.api.filters import StrictBooleanFilter
 
 
 class ProductFilter(filters.FilterSet):

@@ -6,7 +6,7 @@ from django import forms
 
 from inventory.models import Product, StockMovement, default_reorder_level
 from inventory.selectors import product_sku_taken
-from webstore.serializers import MAX_COUNT
+from webstore.api.fields import MAX_COUNT
 
 
 class ProductAdminForm(forms.ModelForm):

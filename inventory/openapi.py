@@ -3,7 +3,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from inventory.serializers import ProductBulkUpdateItemSerializer, ProductSerializer
-from webstore.openapi import (
+from webstore.api.openapi import (
     BODY_ERRORS,
     ETAG_HEADER,
     IDEMPOTENCY_ERRORS,
@@ -17,7 +17,7 @@ from webstore.openapi import (
     error_response,
     example,
 )
-from webstore.serializers import MAX_BULK_ITEMS
+from webstore.api.fields import MAX_BULK_ITEMS
 
 
 class PriceFieldExtension(OpenApiSerializerFieldExtension):

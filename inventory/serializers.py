@@ -4,7 +4,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from inventory.models import Product
-from webstore.serializers import (
+from webstore.api.fields import (
     MAX_BULK_ITEMS,
     MAX_COUNT,
     MAX_ID,

@@ -18,7 +18,7 @@ from inventory.exceptions import (
 )
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get, product_sku_taken
-from webstore.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
+from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
 
 logger = logging.getLogger("inventory")
 

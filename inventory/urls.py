@@ -1,6 +1,6 @@
 
 from inventory.views import ProductViewSet
-from webstore.routers import OptionalSlashRouter
+from webstore.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("products", ProductViewSet, basename="product")

@@ -19,9 +19,9 @@ from inventory.services import (
     product_create,
     product_update,
 )
-from webstore.conditional import etag_header, if_match_versions
-from webstore.idempotency import idempotent
-from webstore.paths import parse_path_id
+from webstore.api.conditional import etag_header, if_match_versions
+from webstore.idempotency.decorators import idempotent
+from webstore.api.paths import parse_path_id
 
 
 @product_schema

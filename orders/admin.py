@@ -9,7 +9,7 @@ from django.contrib import admin
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order
 from orders.services import order_cancel, order_transition
-from webstore.admin import report_per_row
+from webstore.backoffice.mixins import report_per_row
 
 
 def _why_not(order: Order, error, verb: str) -> str:

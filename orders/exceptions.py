@@ -1,5 +1,5 @@
 """Typed order errors; each carries its facts and states the contract's `detail`."""
-from webstore.exceptions import ResourceNotFound, RuleViolation
+from webstore.api.exceptions import ResourceNotFound, RuleViolation
 
 
 class OrderNotFound(ResourceNotFound):

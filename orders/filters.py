@@ -2,7 +2,7 @@
 from django_filters import rest_framework as filters
 
 from orders.models import Order
-from webstore.filters import IdFilter, StrictChoiceFilter, UtcDateTimeFilter
+from webstore.api.filters import IdFilter, StrictChoiceFilter, UtcDateTimeFilter
 
 
 class OrderFilter(filters.FilterSet):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
-from webstore.openapi import (
+from webstore.api.openapi import (
     BODY_ERRORS,
     IDEMPOTENCY_ERRORS,
     IDEMPOTENCY_IN_FLIGHT_EXAMPLE,

@@ -2,7 +2,7 @@
 from rest_framework import serializers
 
 from orders.models import Order
-from webstore.serializers import (
+from webstore.api.fields import (
     MAX_COUNT,
     MAX_ID,
     ClassBuiltFieldsMixin,

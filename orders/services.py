@@ -17,7 +17,7 @@ from inventory.services import stock_insufficient, stock_move
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order
 from orders.selectors import order_get
-from webstore.metrics import ORDERS_CANCELED, ORDERS_PLACED
+from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
 
 logger = logging.getLogger("orders")
 

@@ -1,6 +1,6 @@
 
 from orders.views import OrderViewSet
-from webstore.routers import OptionalSlashRouter
+from webstore.api.routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("orders", OrderViewSet, basename="order")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from payments.models import Payment
-from webstore.admin import ReadOnlyAdminMixin
+from webstore.backoffice.mixins import ReadOnlyAdminMixin
 
 
 @admin.register(Payment)

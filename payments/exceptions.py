@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from webstore.exceptions import ResourceConflict, RuleViolation, Unauthenticated
+from webstore.api.exceptions import ResourceConflict, RuleViolation, Unauthenticated
 
 
 class InvalidWebhookSignature(Unauthenticated):

@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from payments.serializers import PaymentEventSerializer, PaymentResultSerializer
-from webstore.openapi import BODY_ERRORS, error_response, example
+from webstore.api.openapi import BODY_ERRORS, error_response, example
 
 DESCRIPTION = """
 Called by the payment provider. A `payment.succeeded` event for a PENDING order whose

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ParseError
 
 from payments.exceptions import InvalidEventId, MissingEventId
 from payments.models import PAYMENT_SUCCEEDED, Payment
-from webstore.serializers import (
+from webstore.api.fields import (
     MAX_ID,
     RejectUnknownFieldsMixin,
     StrictCharField,

@@ -19,9 +19,9 @@ from payments.serializers import (
 )
 from payments.services import payment_event_receive
 from payments.signatures import webhook_signature_verify
-from webstore.exceptions import DomainError
-from webstore.metrics import WEBHOOK_EVENTS
-from webstore.parsers import JSONParser, RequestTooLarge
+from webstore.api.exceptions import DomainError
+from payments.metrics import WEBHOOK_EVENTS
+from webstore.api.parsers import JSONParser, RequestTooLarge
 
 # The `outcome` label of a call that raised; the first matching class wins. Calls that
 # succeed are labelled with their recorded outcome (succeeded or ignored). Database outages

@@ -26,7 +26,7 @@ from orders.services import order_place, order_transition
 from payments.signatures import webhook_signature
 from reliability.schema import OPENAPI, schema, webhook_secret
 from reliability.servers import Gunicorn, database_url
-from webstore.services import api_key_create, api_key_revoke
+from webstore.access.services import api_key_create, api_key_revoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,6 @@ from django.apps import AppConfig
 
 
 class WebstoreConfig(AppConfig):
-    """The project layer as an app: cross-cutting models (API keys, idempotency records)."""
+    """The project: its templates (admin, ReDoc). Its toolkits' apps are listed on their own."""
 
     name = "webstore"
-    verbose_name = "API access"

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "axes",
     "webstore",
+    "webstore.access",
+    "webstore.idempotency",
     "inventory",
     "orders",
     "payments",
@@ -78,18 +80,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: request id, access log and request metrics cover everything below.
-    "webstore.middleware.RequestLogMiddleware",
+    "webstore.observability.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may answer early, so every API response carries the CORS headers.
-    "webstore.middleware.CorsMiddleware",
+    "webstore.api.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "webstore.middleware.RequireContentLengthMiddleware",
+    "webstore.api.middleware.RequireContentLengthMiddleware",
     # The admin's browser middleware (sessions, login, messages) skips API requests.
-    "webstore.middleware.AdminSessionMiddleware",
+    "webstore.api.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "webstore.middleware.AdminAuthenticationMiddleware",
-    "webstore.middleware.AdminMessageMiddleware",
+    "webstore.api.middleware.AdminAuthenticationMiddleware",
+    "webstore.api.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out admin login into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -177,23 +179,23 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_PARSER_CLASSES": ["webstore.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["webstore.renderers.JSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "webstore.renderers.JSONOnlyNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["webstore.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["webstore.api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "webstore.api.renderers.JSONOnlyNegotiation",
     # Secure by default: every DRF view reads publicly and writes with an API key (when
     # REQUIRE_API_KEY is on). Endpoints authenticated otherwise (the signed payment webhook)
     # opt out with `authentication_classes = []` and `permission_classes = [AllowAny]`.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["webstore.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["webstore.permissions.ApiKeyRequiredForWrites"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["webstore.access.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["webstore.access.permissions.ApiKeyRequiredForWrites"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "webstore.throttling.ReadRateThrottle",
-        "webstore.throttling.WriteRateThrottle",
+        "webstore.access.throttling.ReadRateThrottle",
+        "webstore.access.throttling.WriteRateThrottle",
     ],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_FILTER_BACKENDS": ["webstore.filters.QueryFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "webstore.pagination.SkipLimitPagination",
+    "DEFAULT_FILTER_BACKENDS": ["webstore.api.filters.QueryFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "webstore.api.pagination.SkipLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "webstore.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "webstore.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "LIST_SERIALIZER_ERRORS_AS_DICT": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -226,8 +228,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.models.Order.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "webstore.openapi.strip_trailing_slashes",
-        "webstore.openapi.document_service_unavailable",
+        "webstore.api.openapi.strip_trailing_slashes",
+        "webstore.api.openapi.document_service_unavailable",
     ],
 }
 
@@ -308,13 +310,13 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "webstore.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "webstore.access.throttling.client_ip"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "structured": {"()": "webstore.logs.structured_formatter", "log_format": LOG_FORMAT},
+        "structured": {"()": "webstore.observability.logs.structured_formatter", "log_format": LOG_FORMAT},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "loggers": {

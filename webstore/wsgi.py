@@ -3,7 +3,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from webstore.tracing import tracing_configure
+from webstore.observability.tracing import tracing_configure
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webstore.settings")
 

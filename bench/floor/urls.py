@@ -9,8 +9,8 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from bench.ceiling import BODIES, ORDER, PRODUCT
-from webstore.routers import OptionalSlashRouter
-from webstore.views import health
+from webstore.api.routers import OptionalSlashRouter
+from webstore.observability.views import health
 
 _PRODUCTS = [{**PRODUCT, "id": n} for n in range(1, 21)]
 

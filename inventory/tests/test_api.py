@@ -5,7 +5,7 @@ import pytest
 
 from inventory.models import Product, StockMovement
 from inventory.serializers import ProductSerializer
-from webstore.renderers import JSONRenderer
+from webstore.api.renderers import JSONRenderer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from inventory.models import Product
 from inventory.serializers import ProductSerializer
-from webstore.renderers import JSONRenderer
+from webstore.api.renderers import JSONRenderer
 
 
 def _field_by_field(product: Product) -> bytes:

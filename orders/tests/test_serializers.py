@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from orders.models import Order
 from orders.serializers import OrderSerializer
-from webstore.renderers import JSONRenderer
+from webstore.api.renderers import JSONRenderer
 
 
 def _field_by_field(order: Order) -> bytes:

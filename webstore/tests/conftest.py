@@ -13,8 +13,8 @@ import requests
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from webstore.logs import structured_formatter
-from webstore.services import api_key_create
+from webstore.observability.logs import structured_formatter
+from webstore.access.services import api_key_create
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_LIMIT_SECONDS = 60

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from inventory.models import Product
 from orders.models import Order
-from webstore.models import ApiKey
-from webstore.services import api_key_create, api_key_revoke
+from webstore.access.models import ApiKey
+from webstore.access.services import api_key_create, api_key_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -177,20 +177,20 @@ def test_require_api_key_defaults_follow_debug():
 
 @override_settings(REQUIRE_API_KEY=True)
 def test_admin_creates_a_key_shows_it_once_and_revokes(admin_client):
-    response = admin_client.post("/admin/webstore/apikey/add/", {"name": "warehouse"})
+    response = admin_client.post("/admin/access/apikey/add/", {"name": "warehouse"})
     assert response.status_code == 200
     api_key = ApiKey.objects.get(name="warehouse")
     html = response.content.decode()
     secret = html.split('id="api-key-secret"')[1].split(">")[1].split("<")[0]
     assert api_key.key_hash == hashlib.sha256(secret.encode()).hexdigest()
-    assert admin_client.get(f"/admin/webstore/apikey/{api_key.pk}/change/").content.decode().count(secret) == 0
+    assert admin_client.get(f"/admin/access/apikey/{api_key.pk}/change/").content.decode().count(secret) == 0
 
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=secret)
     assert client.post("/products", NEW_PRODUCT).status_code == 201
 
     response = admin_client.post(
-        "/admin/webstore/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}
+        "/admin/access/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}
     )
     assert response.status_code == 302
     api_key.refresh_from_db()

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from webstore.pagination import cursor_encode
+from webstore.api.pagination import cursor_encode
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from inventory.models import Product, StockMovement
 from orders.models import Order
-from webstore.models import IdempotencyRecord
-from webstore.services import api_key_create
+from webstore.idempotency.models import IdempotencyRecord
+from webstore.access.services import api_key_create
 
 pytestmark = pytest.mark.django_db
 

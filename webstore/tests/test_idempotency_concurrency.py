@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from inventory.models import Product
 from orders.models import Order
-from webstore.models import IdempotencyRecord
+from webstore.idempotency.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from inventory.models import Product
 from orders.models import Order
 from orders.services import order_place
-from webstore.middleware import RequestLogMiddleware
+from webstore.observability.middleware import RequestLogMiddleware
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from reliability.servers import TcpProxy
 from webstore.tests.conftest import manage
-from webstore.tracing import tracing_configure
+from webstore.observability.tracing import tracing_configure
 
 METRICS_PORT, COLLECTOR_PORT, TRACED_PORT, OUTAGE_PORT = 8135, 8136, 8137, 8138
 WAIT_LIMIT_SECONDS = 30

@@ -11,8 +11,8 @@ from django.core.cache import caches
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from webstore.services import api_key_create
-from webstore.throttling import client_ip
+from webstore.access.services import api_key_create
+from webstore.access.throttling import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,34 @@
+"""Prometheus: the HTTP request series and the exposition of every metric.
+
+Correct under gunicorn with several workers: gunicorn.conf.py points PROMETHEUS_MULTIPROC_DIR
+at a clean folder before any worker imports this module, so every process writes its samples
+there and `/metrics` adds them up across live and dead workers. Without that variable (tests,
+`manage.py`), samples live in this process only.
+
+Each app's business counters live in its own `metrics.py`; the same multiprocess folder holds
+them, so they appear here too.
+"""
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import REGISTRY as PROCESS_REGISTRY
+
+HTTP_REQUESTS = Counter(
+    "webstore_http_requests_total",
+    "HTTP requests answered, by method, route and status code.",
+    ["method", "route", "status"],
+)
+HTTP_REQUEST_DURATION = Histogram(
+    "webstore_http_request_duration_seconds",
+    "Time from the request entering Django to its response, by method and route.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+def metrics_exposition() -> bytes:
+    """The text exposition of every metric, summed over all workers in multiprocess mode."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(PROCESS_REGISTRY)
