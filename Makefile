@@ -17,7 +17,7 @@ SCENARIO ?= light
 RUN_TIME ?=
 
 
-.PHONY: run test install browser blackbox newman loadtest bench bench-volume profile
+.PHONY: run test install browser lint fmt blackbox newman loadtest bench bench-volume profile
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,15 @@ run: install .env staticfiles/staticfiles.json
 ## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL).
 test: install browser
 	$(TEST_ENV) $(BIN)/pytest
+
+## ruff: lint and format check (CI runs this), and `make fmt` to apply both.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## Installs Debian's chromium for the browser test when it is missing (needs root and apt-get).
 browser:

@@ -1,4 +1,8 @@
 """Fixtures shared by every app's tests."""
+
+import io
+import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from itertools import count
@@ -14,6 +18,7 @@ from inventory.models import Product
 from inventory.services import product_create
 from orders.models import Order
 from orders.services import order_place, order_transition
+from webstore.observability.logs import structured_formatter
 
 _sku_numbers = count(1)
 
@@ -74,6 +79,18 @@ def make_order(db):
         return order
 
     return make
+
+
+@pytest.fixture
+def json_log():
+    """Captures every log line as the production JSON formatter writes it; call to parse them."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structured_formatter("json"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
 
 
 STAFF_PASSWORD = "staff-test-password-1"

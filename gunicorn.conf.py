@@ -1,18 +1,19 @@
 """Gunicorn settings, the same locally, in benchmarks and on Render; knobs are env vars.
 
 Threads (gthread) let one worker overlap requests waiting on the database; several workers use
-several cores. WEB_CONCURRENCY and GUNICORN_THREADS tune both without a code change.
-Defaults: one worker per core this process may run on (`taskset`, container CPU sets), two
-threads each. A CPU quota (a container limited to 0.5 CPU, say) does not narrow that count, so
-such platforms set WEB_CONCURRENCY (render.yaml does). The request work is CPU bound under the GIL, so on one core a second worker only
-adds context switches and SQLite lock waits, and more threads only lengthen the queue a request
-waits in (bench/: on one pinned core, 1 worker x 2 threads served 616 req/s where 2 x 2 served
-387; README "Performance").
+several cores. WEB_CONCURRENCY and GUNICORN_THREADS tune both without a code change. Defaults:
+one worker per core this process may run on (`taskset`, container CPU sets), two threads each. A
+CPU quota (a container limited to 0.5 CPU, say) does not narrow that count, so such platforms
+set WEB_CONCURRENCY (render.yaml does). The request work is CPU bound under the GIL, so on one
+core a second worker only adds context switches and SQLite lock waits, and more threads only
+lengthen the queue a request waits in (bench/: on one pinned core, 1 worker x 2 threads served
+616 req/s where 2 x 2 served 387; README "Performance").
 
 Metrics: every worker writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and `/metrics`
 sums them. The folder is emptied when the server starts (stale files from an earlier run would
 be counted again); without the variable, a fresh temporary folder is used and removed at exit.
 """
+
 import os
 import shutil
 import tempfile
@@ -32,7 +33,11 @@ from prometheus_client import multiprocess  # noqa: E402
 from webstore.settings import LOGGING  # noqa: E402
 
 wsgi_app = "webstore.wsgi:application"
-bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else os.environ.get("BIND", "127.0.0.1:8000")
+bind = (
+    f"0.0.0.0:{os.environ['PORT']}"
+    if os.environ.get("PORT")
+    else os.environ.get("BIND", "127.0.0.1:8000")
+)
 workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))

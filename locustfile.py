@@ -201,7 +201,8 @@ def _report(environment, **_):
     seconds = round(time.time() - _started.get("at", time.time()))
     context = [
         f"Target: {environment.host}",
-        f"Scenario: {name} — {profile.users} users, spawn {profile.spawn_rate:g}/s, ran {seconds} s",
+        f"Scenario: {name} — {profile.users} users, spawn {profile.spawn_rate:g}/s, "
+        f"ran {seconds} s",
         (
             f"Load generator and server: {platform.node()}, {os.cpu_count()} cores, "
             f"load average {_started.get('load', 0):.2f} at start, {os.getloadavg()[0]:.2f} at end"

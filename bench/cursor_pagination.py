@@ -10,6 +10,7 @@ bulk_create, not through the services):
 Prints the median time of GET /orders?limit=100 for the first page and for the page starting at
 each depth, once with `skip` and once with the cursor a `Link` header would carry.
 """
+
 import argparse
 import os
 import statistics
@@ -23,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webstore.settings")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("RATE_LIMIT_READ", "off")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

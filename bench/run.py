@@ -312,7 +312,7 @@ def _fmt(value, spec=".1f", suffix=""):
 
 def _ratio(ceiling: list[Result], target: list[Result]) -> str:
     """The median of the per-round ratios (each round's runs are minutes apart, not hours)."""
-    ratios = [t.rps / c.rps for c, t in zip(ceiling, target) if c.rps]
+    ratios = [t.rps / c.rps for c, t in zip(ceiling, target, strict=True) if c.rps]
     return _fmt(_median(ratios) and 100 * _median(ratios), ".0f", "%")
 
 
@@ -332,7 +332,8 @@ def report(
     floors = [target for target in FLOORS if target in args.targets]
     lines = [
         f"Run {started:%Y-%m-%d %H:%M} UTC on {cpu}, {os.cpu_count()} cores; database "
-        f"{'SQLite' if args.db == 'sqlite' else 'PostgreSQL'}; gunicorn {gunicorn['worker_class']}, "
+        f"{'SQLite' if args.db == 'sqlite' else 'PostgreSQL'}; "
+        f"gunicorn {gunicorn['worker_class']}, "
         f"{gunicorn['workers']} worker(s) x {gunicorn['threads']} threads on CPU {SERVER_CPU}, "
         f"Locust FastHttpUser on CPU {LOADGEN_CPU}; median of {args.rounds} round(s) A B A B; "
         f"load average {min(loads):.2f}–{max(loads):.2f} at run starts.",
@@ -453,8 +454,10 @@ def main() -> None:
                     loads.append(result.load)
                     results[name][target].append(result)
                     print(
-                        f"round {round_no} {name:6} {target:8} {result.rps:7.0f} rps  p50 {_fmt(result.p50)}"
-                        f"  p95 {_fmt(result.p95)}  p99 {_fmt(result.p99)} ms  errors {result.error_pct:.2f}%"
+                        f"round {round_no} {name:6} {target:8} {result.rps:7.0f} rps"
+                        f"  p50 {_fmt(result.p50)}  p95 {_fmt(result.p95)}"
+                        f"  p99 {_fmt(result.p99)} ms"
+                        f"  errors {result.error_pct:.2f}%"
                         f"  load {result.load:.2f}"
                         + (f"  oversold {result.oversold}" if target == "service" else ""),
                         file=sys.stderr,

@@ -29,7 +29,11 @@ from inventory.services import (
     stock_adjust,
     stock_set,
 )
-from webstore.backoffice.mixins import DomainErrorsAsMessagesMixin, ReadOnlyAdminMixin, report_per_row
+from webstore.backoffice.mixins import (
+    DomainErrorsAsMessagesMixin,
+    ReadOnlyAdminMixin,
+    report_per_row,
+)
 
 # How many movements the product page shows; the full history is one link away.
 HISTORY_ROWS = 20

@@ -1,4 +1,5 @@
 """Typed inventory errors; each carries its facts and states the contract's `detail`."""
+
 from collections.abc import Mapping
 
 from webstore.api.exceptions import (

@@ -1,4 +1,5 @@
 """Query filters for the product list."""
+
 from django.db.models import Q
 from django_filters import rest_framework as filters
 

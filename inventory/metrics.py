@@ -1,4 +1,5 @@
 """Inventory's business counters, incremented by the services after the transaction commits."""
+
 from prometheus_client import Counter
 
 INSUFFICIENT_STOCK = Counter(

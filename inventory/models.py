@@ -3,6 +3,7 @@
 `Product.stock` is the number on hand; every change to it is a `StockMovement` row, so that for
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
+
 import hashlib
 from decimal import Decimal
 

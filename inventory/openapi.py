@@ -1,8 +1,10 @@
 """OpenAPI description of the products endpoints (kept out of the views to keep them short)."""
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from inventory.serializers import ProductBulkUpdateItemSerializer, ProductSerializer
+from webstore.api.fields import MAX_BULK_ITEMS
 from webstore.api.openapi import (
     BODY_ERRORS,
     ETAG_HEADER,
@@ -17,7 +19,6 @@ from webstore.api.openapi import (
     error_response,
     example,
 )
-from webstore.api.fields import MAX_BULK_ITEMS
 
 
 class PriceFieldExtension(OpenApiSerializerFieldExtension):
@@ -53,7 +54,9 @@ SKU_CONFLICT = {
     409: error_response(
         "Another live product already uses this SKU.",
         example(
-            "Duplicate SKU", {"detail": "Product with SKU 'PROD-001' already exists"}, status_code=409
+            "Duplicate SKU",
+            {"detail": "Product with SKU 'PROD-001' already exists"},
+            status_code=409,
         ),
         message_only=True,
     )
@@ -217,9 +220,7 @@ product_bulk_update_schema = extend_schema(
             [{"id": 1, "price": 899.99}, {"id": 2, "stock": 250}],
             request=True,
         ),
-        example(
-            "Unknown ids", {"detail": {"1": "Product with ID 999 not found"}}, status_code=404
-        ),
+        example("Unknown ids", {"detail": {"1": "Product with ID 999 not found"}}, status_code=404),
     ],
     responses={
         200: ProductSerializer(many=True),

@@ -1,4 +1,5 @@
 """Product queries shared by the API, the admin, the orders app and the commands."""
+
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 

@@ -1,4 +1,5 @@
 """Product request validation and response shape."""
+
 from decimal import Decimal
 
 from rest_framework import serializers
@@ -23,7 +24,9 @@ class PriceField(serializers.DecimalField):
         super().__init__(max_digits=10, decimal_places=2, **kwargs)
 
 
-class ProductSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
+class ProductSerializer(
+    RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer
+):
     """A product as the API shows it, and the body of create and (partial) update."""
 
     sku = StrictCharField(min_length=1, max_length=64)

@@ -1,4 +1,5 @@
 """Every write to products and stock. Each function is atomic and keeps the ledger exact."""
+
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
@@ -16,9 +17,9 @@ from inventory.exceptions import (
     ProductNotFound,
     SkuConflict,
 )
+from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get, product_sku_taken
-from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
 
 logger = logging.getLogger("inventory")
 
@@ -121,7 +122,9 @@ def product_update(
 
 
 @transaction.atomic
-def product_bulk_create(*, items: Sequence[Mapping[str, Any]], actor: str = API_ACTOR) -> list[Product]:
+def product_bulk_create(
+    *, items: Sequence[Mapping[str, Any]], actor: str = API_ACTOR
+) -> list[Product]:
     """Creates every product or none, each through product_create (ledger included).
 
     Every conflicting item is reported, by index: BulkSkuConflict.

@@ -1,4 +1,3 @@
-
 from inventory.views import ProductViewSet
 from webstore.api.routers import OptionalSlashRouter
 

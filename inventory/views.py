@@ -1,4 +1,5 @@
 """The products API: parse, call a service or selector, serialize."""
+
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,8 +21,8 @@ from inventory.services import (
     product_update,
 )
 from webstore.api.conditional import etag_header, if_match_versions
-from webstore.idempotency.decorators import idempotent
 from webstore.api.paths import parse_path_id
+from webstore.idempotency.decorators import idempotent
 
 
 @product_schema

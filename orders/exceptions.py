@@ -1,4 +1,5 @@
 """Typed order errors; each carries its facts and states the contract's `detail`."""
+
 from webstore.api.exceptions import ResourceNotFound, RuleViolation
 
 

@@ -1,4 +1,5 @@
 """Query filters for the order list."""
+
 from django_filters import rest_framework as filters
 
 from orders.models import Order

@@ -1,4 +1,5 @@
 """Orders and their status machine."""
+
 from decimal import Decimal
 
 from django.db import models

@@ -1,4 +1,5 @@
 """OpenAPI description of the orders endpoints (kept out of the views to keep them short)."""
+
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -63,7 +64,7 @@ PLACE_ERRORS = {
     ),
     409: OpenApiResponse(
         response=InsufficientStockSerializer,
-        description="Not enough stock; nothing was reserved. (Also 409 `{\"detail\": \"...\"}` "
+        description='Not enough stock; nothing was reserved. (Also 409 `{"detail": "..."}` '
         "while a request with the same Idempotency-Key is still running.)",
     ),
     **IDEMPOTENCY_ERRORS,
@@ -79,7 +80,9 @@ STATUS_ERRORS = {
     400: error_response(
         "Invalid body, or a transition the status machine forbids.",
         INVALID_TRANSITION_EXAMPLE,
-        example("Other field", {"detail": {"quantity": ["This field is read-only."]}}, status_code=400),
+        example(
+            "Other field", {"detail": {"quantity": ["This field is read-only."]}}, status_code=400
+        ),
     ),
     **ORDER_NOT_FOUND,
     **WRITE_ERRORS,

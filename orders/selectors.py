@@ -1,4 +1,5 @@
 """Order queries shared by the API, the admin, the payments app and the commands."""
+
 from django.db.models import QuerySet
 
 from orders.exceptions import OrderNotFound

@@ -1,4 +1,5 @@
 """Order request validation and response shape."""
+
 from rest_framework import serializers
 
 from orders.models import Order
@@ -53,7 +54,9 @@ class OrderCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_COUNT)
 
 
-class OrderStatusSerializer(RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer):
+class OrderStatusSerializer(
+    RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer
+):
     """The body of PUT/PATCH /orders/{id}: the status, and nothing else."""
 
     status = serializers.ChoiceField(choices=Order.Status.choices)

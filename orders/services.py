@@ -3,6 +3,7 @@
 Each change is logged as a domain event (`order_placed`, `order_status_changed`,
 `order_canceled`) and counted once its transaction commits.
 """
+
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,9 +16,9 @@ from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import product_get
 from inventory.services import stock_insufficient, stock_move
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
+from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
 from orders.models import Order
 from orders.selectors import order_get
-from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
 
 logger = logging.getLogger("orders")
 

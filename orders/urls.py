@@ -1,4 +1,3 @@
-
 from orders.views import OrderViewSet
 from webstore.api.routers import OptionalSlashRouter
 

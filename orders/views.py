@@ -1,4 +1,5 @@
 """The orders API: parse, call a service or selector, serialize."""
+
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -8,8 +9,8 @@ from orders.openapi import order_schema
 from orders.selectors import order_get, order_list
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
 from orders.services import order_cancel, order_place, order_transition
-from webstore.idempotency.decorators import idempotent
 from webstore.api.paths import parse_path_id
+from webstore.idempotency.decorators import idempotent
 
 
 @order_schema

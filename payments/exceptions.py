@@ -26,7 +26,10 @@ class MissingEventId(RuleViolation):
 class InvalidEventId(RuleViolation):
     @property
     def detail(self) -> str:
-        return "Invalid X-Event-Id header: expected one id of 1 to 255 visible ASCII characters, no commas"
+        return (
+            "Invalid X-Event-Id header: expected one id of 1 to 255 visible ASCII characters, "
+            "no commas"
+        )
 
 
 class EventAlreadyProcessed(RuleViolation):

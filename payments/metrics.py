@@ -1,4 +1,5 @@
 """The payment webhook's outcomes, one counter labelled by outcome."""
+
 from prometheus_client import Counter
 
 # succeeded / rejected / ignored: the recorded Payment outcome; the others recorded nothing.

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from payments.exceptions import EventAlreadyProcessed, InvalidWebhookSignature, PaymentRejected
+from payments.metrics import WEBHOOK_EVENTS
 from payments.openapi import webhook_schema
 from payments.serializers import (
     PaymentEventSerializer,
@@ -20,7 +21,6 @@ from payments.serializers import (
 from payments.services import payment_event_receive
 from payments.signatures import webhook_signature_verify
 from webstore.api.exceptions import DomainError
-from payments.metrics import WEBHOOK_EVENTS
 from webstore.api.parsers import JSONParser, RequestTooLarge
 
 # The `outcome` label of a call that raised; the first matching class wins. Calls that

@@ -1,4 +1,5 @@
 """Fixtures of the reliability group: live gunicorn servers on the test database."""
+
 import pytest
 
 from reliability.servers import Gunicorn, database_url

@@ -1,4 +1,5 @@
 """What must hold after any race, crash or outage, read back through the ORM."""
+
 from collections import Counter
 
 from django.db.models import Sum

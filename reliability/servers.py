@@ -5,6 +5,7 @@ secrets) against the test database pytest-django created, so the test reads the 
 through the ORM while the servers write it.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -73,7 +74,7 @@ class Gunicorn:
             **(env or {}),
         }
         environment.pop("PORT", None)
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 (open for the server's lifetime)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
             cwd=PROJECT_DIR,
@@ -90,9 +91,11 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_text()}")
             try:
-                if len(self.worker_pids()) == self.workers:
-                    if requests.get(f"{self.url}/health", timeout=10).status_code == 200:
-                        return
+                if (
+                    len(self.worker_pids()) == self.workers
+                    and requests.get(f"{self.url}/health", timeout=10).status_code == 200
+                ):
+                    return
             except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.1)
@@ -164,10 +167,8 @@ class TcpProxy:
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -202,7 +203,5 @@ class TcpProxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

@@ -70,7 +70,7 @@ class Primed(NamedTuple):
     before: dict
 
 
-def over_limit(path: str, request: dict | Callable = None) -> Guarded:
+def over_limit(path: str, request: dict | Callable | None = None) -> Guarded:
     return Guarded(path, request or {}, spend_budget=True)
 
 

@@ -69,7 +69,10 @@ def test_killed_workers_never_half_apply_an_order(gunicorn_server):
         try:
             for _ in range(KILLS):
                 progress = len(answered)
-                wait_for(lambda: len(answered) >= progress + REQUESTS_BETWEEN_KILLS, "order load")
+                wait_for(
+                    lambda progress=progress: len(answered) >= progress + REQUESTS_BETWEEN_KILLS,
+                    "order load",
+                )
                 victim = min(gunicorn_server.worker_pids())
                 os.kill(victim, signal.SIGKILL)
                 killed.append(victim)

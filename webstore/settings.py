@@ -4,6 +4,7 @@ One file for every environment: production differs from a laptop only by environ
 (see `.env.example`). Defaults are safe for production; `DEBUG=true` relaxes the secrets to
 documented development values so the service runs with no configuration at all.
 """
+
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -316,7 +317,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "structured": {"()": "webstore.observability.logs.structured_formatter", "log_format": LOG_FORMAT},
+        "structured": {
+            "()": "webstore.observability.logs.structured_formatter",
+            "log_format": LOG_FORMAT,
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "loggers": {

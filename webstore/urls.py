@@ -1,9 +1,14 @@
 """Mounts the apps' APIs, the docs, health and metrics, and the admin."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from webstore.api import views as api_views
 from webstore.observability import views as observability_views

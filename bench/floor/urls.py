@@ -1,4 +1,5 @@
 """The benchmark's routes answered with fixed JSON; BENCH_FLOOR picks `django` or `drf`."""
+
 import os
 
 import orjson

@@ -6,46 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(db_index=True, max_length=64)),
-                ('name', models.CharField(db_index=True, max_length=255)),
-                ('price', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('stock', models.IntegerField(default=0)),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sku", models.CharField(db_index=True, max_length=64)),
+                ("name", models.CharField(db_index=True, max_length=255)),
+                ("price", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("stock", models.IntegerField(default=0)),
+                ("archived_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('archived_at__isnull', True)), fields=('sku',), name='product_live_sku_unique', violation_error_message='A live product with this SKU already exists.'), models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='product_price_positive'), models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='product_stock_non_negative')],
+                "ordering": ["pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("archived_at__isnull", True)),
+                        fields=("sku",),
+                        name="product_live_sku_unique",
+                        violation_error_message="A live product with this SKU already exists.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("price__gt", 0)), name="product_price_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("stock__gte", 0)), name="product_stock_non_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delta', models.IntegerField()),
-                ('reason', models.CharField(choices=[('initial', 'Initial stock'), ('order_placed', 'Order placed'), ('order_canceled', 'Order canceled'), ('adjustment', 'Adjustment'), ('restock', 'Restock'), ('import', 'Import')], max_length=16)),
-                ('order_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('actor', models.CharField(default='api', max_length=150)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='inventory.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delta", models.IntegerField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial stock"),
+                            ("order_placed", "Order placed"),
+                            ("order_canceled", "Order canceled"),
+                            ("adjustment", "Adjustment"),
+                            ("restock", "Restock"),
+                            ("import", "Import"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("order_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                ("actor", models.CharField(default="api", max_length=150)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="inventory.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['product', '-created_at'], name='movement_product_time')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('order_id__isnull', False)), fields=('order_id', 'reason'), name='movement_once_per_order_reason'), models.CheckConstraint(condition=models.Q(('reason__in', ['initial', 'order_placed', 'order_canceled', 'adjustment', 'restock', 'import'])), name='movement_reason_valid')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["product", "-created_at"], name="movement_product_time")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("order_id__isnull", False)),
+                        fields=("order_id", "reason"),
+                        name="movement_once_per_order_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reason__in",
+                                [
+                                    "initial",
+                                    "order_placed",
+                                    "order_canceled",
+                                    "adjustment",
+                                    "restock",
+                                    "import",
+                                ],
+                            )
+                        ),
+                        name="movement_reason_valid",
+                    ),
+                ],
             },
         ),
     ]

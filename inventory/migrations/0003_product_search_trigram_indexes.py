@@ -7,6 +7,7 @@ nothing cost a full scan. GIN indexes of `UPPER(column)` with pg_trgm's operator
 exactly that expression. pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may
 create it. SQLite has no such index; there the search stays a scan.
 """
+
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 

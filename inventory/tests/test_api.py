@@ -1,4 +1,5 @@
 """The products contract (SPEC.md, Products): status, exact body, state read back."""
+
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,13 @@ def test_create_returns_201_and_the_product(api_client):
     )
     assert response.status_code == 201
     product = Product.objects.get()
-    assert response.json() == {"id": product.pk, "sku": "PROD-001", "name": "Laptop", "price": 19.99, "stock": 5}
+    assert response.json() == {
+        "id": product.pk,
+        "sku": "PROD-001",
+        "name": "Laptop",
+        "price": 19.99,
+        "stock": 5,
+    }
     assert product.price == Decimal("19.99")
     assert product.movements.get().reason == StockMovement.Reason.INITIAL
 
@@ -79,7 +86,7 @@ def test_list_rows_are_the_serializers_representation(api_client, make_product):
 
     assert response.content == b"[" + b",".join(expected) + b"]"
     assert detail == expected
-    assert response["Link"].endswith("; rel=\"next\"")
+    assert response["Link"].endswith('; rel="next"')
 
 
 def test_list_skip_and_limit_window(api_client, make_product):
@@ -121,7 +128,13 @@ def test_list_filters_search_sku_and_in_stock(api_client, make_product):
 def test_get_returns_the_product(api_client, product):
     response = api_client.get(f"/products/{product.pk}")
     assert response.status_code == 200
-    assert response.json() == {"id": product.pk, "sku": "PROD-001", "name": "Laptop", "price": 999.99, "stock": 50}
+    assert response.json() == {
+        "id": product.pk,
+        "sku": "PROD-001",
+        "name": "Laptop",
+        "price": 999.99,
+        "stock": 50,
+    }
 
 
 def test_get_unknown_is_404(api_client):
@@ -134,7 +147,13 @@ def test_get_unknown_is_404(api_client):
 def test_update_is_partial(api_client, product, method):
     response = getattr(api_client, method)(f"/products/{product.pk}", {"price": 59.99, "stock": 60})
     assert response.status_code == 200
-    assert response.json() == {"id": product.pk, "sku": "PROD-001", "name": "Laptop", "price": 59.99, "stock": 60}
+    assert response.json() == {
+        "id": product.pk,
+        "sku": "PROD-001",
+        "name": "Laptop",
+        "price": 59.99,
+        "stock": 60,
+    }
     product.refresh_from_db()
     assert (product.name, product.price, product.stock) == ("Laptop", Decimal("59.99"), 60)
     assert product.movements.filter(reason="adjustment").get().delta == 10
@@ -158,7 +177,9 @@ def test_update_to_taken_sku_is_409(api_client, make_product, product):
 def test_update_validation_error_changes_nothing(api_client, product):
     response = api_client.put(f"/products/{product.pk}", {"name": "New", "stock": -1})
     assert response.status_code == 400
-    assert response.json() == {"detail": {"stock": ["Ensure this value is greater than or equal to 0."]}}
+    assert response.json() == {
+        "detail": {"stock": ["Ensure this value is greater than or equal to 0."]}
+    }
     product.refresh_from_db()
     assert (product.name, product.stock) == ("Laptop", 50)
 

@@ -1,4 +1,5 @@
 """POST and PATCH /products/bulk: all or nothing, errors by index, stock through the ledger."""
+
 import pytest
 from django.db.models import Sum
 
@@ -108,7 +109,11 @@ def test_bulk_update_is_all_or_nothing_with_missing_ids_by_index(api_client, mak
     api_client.delete(f"/products/{archived.pk}")
     response = api_client.patch(
         "/products/bulk",
-        [{"id": product.pk, "stock": 1}, {"id": 999999, "name": "x"}, {"id": archived.pk, "name": "y"}],
+        [
+            {"id": product.pk, "stock": 1},
+            {"id": 999999, "name": "x"},
+            {"id": archived.pk, "name": "y"},
+        ],
     )
     assert response.status_code == 404
     assert response.json() == {
@@ -139,11 +144,20 @@ def test_bulk_update_sku_conflict_by_index_rolls_back_everything(api_client, mak
     [
         ([{"name": "no id"}], {"0": {"id": ["This field is required."]}}),
         ([{"id": "1", "name": "x"}], {"0": {"id": ["A valid integer is required."]}}),
-        ([{"id": 1, "stock": -1}], {"0": {"stock": ["Ensure this value is greater than or equal to 0."]}}),
+        (
+            [{"id": 1, "stock": -1}],
+            {"0": {"stock": ["Ensure this value is greater than or equal to 0."]}},
+        ),
         ([{"id": 1, "price": 0}], {"0": {"price": ["Ensure this value is greater than 0."]}}),
         ([{"id": 1, "color": "red"}], {"0": {"color": ["Unknown field."]}}),
-        ([{"id": 1, "name": "a"}, {"id": 1, "name": "b"}], {"1": {"id": ["Duplicate id in this request."]}}),
-        (["nope"], {"0": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}}),
+        (
+            [{"id": 1, "name": "a"}, {"id": 1, "name": "b"}],
+            {"1": {"id": ["Duplicate id in this request."]}},
+        ),
+        (
+            ["nope"],
+            {"0": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}},
+        ),
     ],
 )
 def test_bulk_update_validation_errors_by_index(api_client, items, errors):

@@ -1,4 +1,5 @@
 """Races with real threads against the real database (each thread has its own connection)."""
+
 from collections import Counter
 
 import pytest
@@ -22,4 +23,6 @@ def test_ten_parallel_creates_of_one_sku_make_one_product(run_together):
     assert conflicts == [{"detail": "Product with SKU 'RACE-1' already exists"}] * 9
     product = Product.objects.get(sku="RACE-1")
     assert product.stock == 4
-    assert list(StockMovement.objects.filter(product=product).values_list("delta", flat=True)) == [4]
+    assert list(StockMovement.objects.filter(product=product).values_list("delta", flat=True)) == [
+        4
+    ]

@@ -1,4 +1,5 @@
 """Optimistic concurrency on products: ETag on reads and updates, If-Match → 412 when stale."""
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -81,7 +82,13 @@ def test_if_match_on_a_missing_product_is_404(api_client):
 
 
 def test_body_shape_is_unchanged(api_client, product):
-    assert set(api_client.get(f"/products/{product.pk}").json()) == {"id", "sku", "name", "price", "stock"}
+    assert set(api_client.get(f"/products/{product.pk}").json()) == {
+        "id",
+        "sku",
+        "name",
+        "price",
+        "stock",
+    }
 
 
 def test_the_schema_documents_etag_and_412(api_client):

@@ -1,4 +1,5 @@
 """Database-level rules: constraints hold even for writes that bypass the services."""
+
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,5 @@
 """The product search reads an index on PostgreSQL instead of the whole table."""
+
 from decimal import Decimal
 
 import pytest

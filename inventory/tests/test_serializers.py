@@ -1,4 +1,5 @@
 """ProductSerializer's hand-built representation says exactly what DRF's fields would say."""
+
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,5 @@
 """Inventory services against the real database: every stock change lands in the ledger."""
+
 from decimal import Decimal
 
 import pytest

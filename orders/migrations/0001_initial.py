@@ -6,29 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('inventory', '0001_initial'),
+        ("inventory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.IntegerField()),
-                ('status', models.CharField(choices=[('PENDING', 'Pending'), ('PAID', 'Paid'), ('SHIPPED', 'Shipped'), ('CANCELED', 'Canceled')], default='PENDING', max_length=8)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='inventory.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.IntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Pending"),
+                            ("PAID", "Paid"),
+                            ("SHIPPED", "Shipped"),
+                            ("CANCELED", "Canceled"),
+                        ],
+                        default="PENDING",
+                        max_length=8,
+                    ),
+                ),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=10)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="inventory.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='order_status_created'), models.Index(fields=['created_at'], name='order_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='order_quantity_positive'), models.CheckConstraint(condition=models.Q(('unit_price__gt', 0)), name='order_unit_price_positive'), models.CheckConstraint(condition=models.Q(('status__in', ['PENDING', 'PAID', 'SHIPPED', 'CANCELED'])), name='order_status_valid')],
+                "ordering": ["pk"],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="order_status_created"),
+                    models.Index(fields=["created_at"], name="order_created"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gt", 0)), name="order_quantity_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("unit_price__gt", 0)), name="order_unit_price_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["PENDING", "PAID", "SHIPPED", "CANCELED"])
+                        ),
+                        name="order_status_valid",
+                    ),
+                ],
             },
         ),
     ]

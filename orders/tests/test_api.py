@@ -1,4 +1,5 @@
 """The orders contract (SPEC.md, Orders): status, exact body, state read back."""
+
 import datetime as dt
 from datetime import timedelta
 
@@ -75,7 +76,10 @@ def test_place_insufficient_stock_is_409_exact_body(api_client, make_product):
     "payload, errors",
     [
         ({"product_id": 1}, {"quantity": ["This field is required."]}),
-        ({"product_id": 1, "quantity": 0}, {"quantity": ["Ensure this value is greater than or equal to 1."]}),
+        (
+            {"product_id": 1, "quantity": 0},
+            {"quantity": ["Ensure this value is greater than or equal to 1."]},
+        ),
         ({"product_id": 1, "quantity": "2"}, {"quantity": ["A valid integer is required."]}),
         ({"product_id": 1, "quantity": 1, "status": "PAID"}, {"status": ["Unknown field."]}),
     ],
@@ -208,12 +212,17 @@ def test_put_current_status_is_idempotent_noop(api_client, product, make_order, 
     "payload, errors",
     [
         ({"status": "PAID", "quantity": 5}, {"quantity": ["This field is read-only."]}),
-        ({"quantity": 5}, {"status": ["This field is required."], "quantity": ["This field is read-only."]}),
+        (
+            {"quantity": 5},
+            {"status": ["This field is required."], "quantity": ["This field is read-only."]},
+        ),
         ({"status": "LOST"}, {"status": ['"LOST" is not a valid choice.']}),
         ({"status": "PAID", "note": "x"}, {"note": ["Unknown field."]}),
     ],
 )
-def test_update_rejects_anything_but_a_valid_status(api_client, product, make_order, payload, errors):
+def test_update_rejects_anything_but_a_valid_status(
+    api_client, product, make_order, payload, errors
+):
     order = make_order(product)
     response = api_client.put(f"/orders/{order.pk}", payload)
     assert response.status_code == 400
@@ -276,7 +285,9 @@ def test_delete_unknown_order_is_404(api_client):
     assert response.json() == {"detail": "Order with ID 999 not found"}
 
 
-def test_cancel_of_order_on_archived_product_restores_its_stock(api_client, make_product, make_order):
+def test_cancel_of_order_on_archived_product_restores_its_stock(
+    api_client, make_product, make_order
+):
     product = make_product(stock=10)
     order = make_order(product, quantity=4)
     api_client.delete(f"/products/{product.pk}")

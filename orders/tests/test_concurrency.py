@@ -2,6 +2,7 @@
 
 Run on SQLite (IMMEDIATE transactions serialize writers) and on PostgreSQL (row locks).
 """
+
 import random
 from collections import Counter
 
@@ -12,7 +13,6 @@ from inventory.models import Product, StockMovement
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
 
 
 def assert_ledger_matches(product: Product):

@@ -1,4 +1,5 @@
 """OrderSerializer's hand-built representation says exactly what DRF's fields would say."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 

@@ -56,12 +56,14 @@ def test_non_2xx_answers_fail_the_command(live_server, pending_order, args, mess
 
 
 def test_amount_is_required_for_a_payment(live_server, pending_order):
-    with pytest.raises(CommandError, match="--amount is required for payment.succeeded"):
+    with pytest.raises(CommandError, match=r"--amount is required for payment\.succeeded"):
         send(live_server, "--order", str(pending_order.pk))
 
 
 def test_unreachable_server_is_a_clear_error():
-    with pytest.raises(CommandError, match="Could not reach http://127.0.0.1:9/webhooks/payment"):
+    with pytest.raises(
+        CommandError, match=r"Could not reach http://127\.0\.0\.1:9/webhooks/payment"
+    ):
         call_command(
             "send_test_webhook",
             "--url",

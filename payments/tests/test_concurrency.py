@@ -18,7 +18,6 @@ from payments.tests.conftest import paid_event
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def assert_ledger_matches(product_id: int):
     product = Product.objects.get(pk=product_id)
     ledger = StockMovement.objects.filter(product=product).aggregate(total=Sum("delta"))["total"]
@@ -68,7 +67,9 @@ def test_ten_concurrent_events_for_one_order_pay_it_once(run_together, post_webh
     }
 
 
-def test_cancel_racing_a_payment_never_lets_both_win(run_together, post_webhook, make_product, make_order):
+def test_cancel_racing_a_payment_never_lets_both_win(
+    run_together, post_webhook, make_product, make_order
+):
     """Each order ends in one of the two serial histories, never a mix; stock returns once.
 
     cancel first: cancel 204, payment 409 "Order not payable" (recorded as rejected).
@@ -115,7 +116,9 @@ def test_cancel_racing_a_payment_never_lets_both_win(run_together, post_webhook,
     assert_ledger_matches(product.pk)
 
 
-def test_payment_racing_a_shipment_request_stays_consistent(run_together, post_webhook, make_product, make_order):
+def test_payment_racing_a_shipment_request_stays_consistent(
+    run_together, post_webhook, make_product, make_order
+):
     """A PUT to SHIPPED racing the payment: shipping waits for PAID or fails, never skips it."""
     product = make_product(price="50.00", stock=20)
     orders = [make_order(product, quantity=2) for _ in range(6)]

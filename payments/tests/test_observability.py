@@ -1,9 +1,9 @@
 """Webhook outcomes: one counter label and one structured log line per delivery."""
+
 import pytest
 from prometheus_client import REGISTRY
 
 from payments.tests.conftest import OMIT, paid_event
-from webstore.tests.conftest import json_log  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,19 @@ def outcome_count(outcome: str) -> float:
         (lambda order: (paid_event(order.pk + 1000), {}), 404, "invalid_request"),
         (lambda order: (b"{not json", {}), 400, "invalid_request"),
     ],
-    ids=["paid", "amount-mismatch", "other-event", "bad-signature", "no-event-id", "no-order", "bad-json"],
+    ids=[
+        "paid",
+        "amount-mismatch",
+        "other-event",
+        "bad-signature",
+        "no-event-id",
+        "no-order",
+        "bad-json",
+    ],
 )
-def test_each_webhook_delivery_is_counted_by_outcome(post_webhook, pending_order, delivery, status, outcome):
+def test_each_webhook_delivery_is_counted_by_outcome(
+    post_webhook, pending_order, delivery, status, outcome
+):
     payload, header_options = delivery(pending_order)
     before = outcome_count(outcome)
     response = post_webhook(payload, **header_options)
@@ -47,7 +57,9 @@ def test_payment_events_are_logged_as_structured_lines(post_webhook, pending_ord
     log = json_log()
     [rejected] = [line for line in log if line["event"] == "payment_rejected"]
     assert rejected["request_id"] == paid["X-Request-ID"]
-    assert {key: rejected[key] for key in ("level", "event_id", "order_id", "reason", "currency")} == {
+    assert {
+        key: rejected[key] for key in ("level", "event_id", "order_id", "reason", "currency")
+    } == {
         "level": "warning",
         "event_id": "evt-short",
         "order_id": pending_order.pk,

@@ -1,4 +1,5 @@
 """Staff admin for API keys: create (the key is shown once), list, revoke."""
+
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
@@ -22,7 +23,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
         # Created by the service so the secret is generated and only its hash stored.
         api_key, secret = api_key_create(name=obj.name)
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = (
-            api_key.pk, api_key.prefix, api_key.key_hash, api_key.created_at
+            api_key.pk,
+            api_key.prefix,
+            api_key.key_hash,
+            api_key.created_at,
         )
         request._new_api_key_secret = secret
 

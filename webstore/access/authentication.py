@@ -1,4 +1,5 @@
 """API-key authentication for DRF: `Authorization: Bearer <key>` or `X-API-Key: <key>`."""
+
 from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -38,7 +39,9 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if header and header[0].lower() == self.keyword.lower().encode():
             if len(header) != 2:
-                raise exceptions.AuthenticationFailed("Invalid Authorization header: use 'Bearer <key>'.")
+                raise exceptions.AuthenticationFailed(
+                    "Invalid Authorization header: use 'Bearer <key>'."
+                )
             try:
                 return header[1].decode()
             except UnicodeDecodeError:

@@ -4,6 +4,7 @@ Databases created before the move hold `webstore_apikey` and `webstore_idempoten
 with rows; new databases hold nothing. The operation renames the old table when it is there
 (and moves its content type, so staff permissions follow) and creates the table otherwise.
 """
+
 from django.db import migrations
 
 RETIRED_APP_LABEL = "webstore"

@@ -1,4 +1,5 @@
 """The Prometheus scraper's bearer token (METRICS_TOKEN) for /metrics."""
+
 import hmac
 
 from django.conf import settings

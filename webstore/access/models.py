@@ -1,4 +1,5 @@
 """The credentials API clients write with."""
+
 from django.db import models
 from django.utils import timezone
 

@@ -1,4 +1,5 @@
 """Who may call what: reads are public, writes need an API key when REQUIRE_API_KEY is on."""
+
 from django.conf import settings
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission

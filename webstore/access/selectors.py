@@ -1,4 +1,5 @@
 """Reads of the project-level models."""
+
 import hashlib
 
 from webstore.access.models import ApiKey

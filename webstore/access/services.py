@@ -1,4 +1,5 @@
 """Writes of API keys: create (the secret is returned once) and revoke."""
+
 import secrets
 
 from django.utils import timezone

@@ -4,6 +4,7 @@ Rates come from settings.THROTTLE_RATES (env RATE_LIMIT_READ / RATE_LIMIT_WRITE)
 request, so a rate of None switches the limit off. Counters live in the default cache: Redis when
 REDIS_URL is set, so every worker and instance shares them.
 """
+
 from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle

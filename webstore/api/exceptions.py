@@ -4,6 +4,7 @@ Apps raise typed errors carrying the facts (`InsufficientStock(product_id, reque
 available)`); each states its `detail` body. The handler chooses the HTTP status from the
 error's kind, so domain code never speaks HTTP and views never build error dicts.
 """
+
 import logging
 from typing import Any
 
@@ -48,7 +49,7 @@ class PreconditionFailed(DomainError):
 
 
 class UnprocessableRequest(DomainError):
-    """Well-formed, but contradicts an earlier request (an idempotency key reused on another body)."""
+    """Well-formed, but contradicts an earlier request (an idempotency key reused elsewhere)."""
 
 
 _STATUS_BY_KIND = (

@@ -1,4 +1,5 @@
 """Serializer building blocks shared by the apps: strict JSON types, no unknown fields."""
+
 import copy
 import datetime as dt
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ MAX_COUNT = 2**31 - 1
 
 def iso_datetime(value: dt.datetime) -> str:
     """A timestamp as DRF's DateTimeField writes it: ISO 8601 in UTC, `Z` for `+00:00`."""
-    text = value.astimezone(dt.timezone.utc).isoformat()
+    text = value.astimezone(dt.UTC).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

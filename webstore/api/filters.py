@@ -3,6 +3,7 @@
 A typed parameter that is present must carry a value: `?status=` or `?created_after=` is a 400
 naming the parameter, not "no filter" (the contract validates query parameters like bodies).
 """
+
 import datetime as dt
 
 from django import forms
@@ -98,7 +99,7 @@ class UtcDateTimeField(ValueRequiredMixin, filter_fields.IsoDateTimeField):
         if parsed is None:
             return None
         try:
-            return parsed.astimezone(dt.timezone.utc)
+            return parsed.astimezone(dt.UTC)
         except OverflowError:
             raise forms.ValidationError(
                 "Enter a date and time between years 1 and 9999 (UTC).", code="invalid"

@@ -1,4 +1,5 @@
 """Request guards and the browser-only middleware kept off API requests."""
+
 from corsheaders.middleware import CorsMiddleware as _CorsMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware

@@ -4,10 +4,16 @@ The schema is a contract that schemathesis checks against the running service (r
 every response code an operation can really give is documented, and request bodies say what
 the serializers really accept.
 """
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
-from rest_framework.permissions import SAFE_METHODS
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 from webstore.api.exceptions import SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
 
@@ -69,7 +75,11 @@ BODY_ERRORS = {
     ),
     413: error_response(
         "Body larger than the configured limit.",
-        example("Too large", {"detail": "Request body too large (limit 1048576 bytes)."}, status_code=413),
+        example(
+            "Too large",
+            {"detail": "Request body too large (limit 1048576 bytes)."},
+            status_code=413,
+        ),
         message_only=True,
     ),
     415: error_response(

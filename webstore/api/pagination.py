@@ -5,6 +5,7 @@ was. Every page that has a successor also carries `Link: <url>; rel="next"`, who
 continues after the page's last id (keyset pagination: `WHERE id > last ORDER BY id LIMIT n`),
 so page N costs the same as page 1 however deep it is.
 """
+
 import base64
 import binascii
 import json
@@ -97,7 +98,7 @@ class SkipLimitPagination(BasePagination):
                 "name": CURSOR_PARAM,
                 "in": "query",
                 "required": False,
-                "description": "Opaque cursor from a previous page's `Link: rel=\"next\"` header; "
+                "description": 'Opaque cursor from a previous page\'s `Link: rel="next"` header; '
                 "continues after that page. Not combinable with `skip`.",
                 "schema": {"type": "string"},
             },

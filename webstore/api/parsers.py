@@ -1,4 +1,5 @@
 """The request body parser: strict JSON, bounded in size and depth."""
+
 import orjson
 from django.conf import settings
 from rest_framework import status

@@ -1,4 +1,5 @@
 """Path-id parsing shared by the apps' viewsets."""
+
 from webstore.api.fields import MAX_ID
 
 

@@ -1,4 +1,5 @@
 """The response renderer: JSON through orjson, decimals as JSON numbers."""
+
 from decimal import Decimal
 
 import orjson

@@ -1,9 +1,10 @@
 """The URL router shared by the apps."""
+
 from rest_framework.routers import SimpleRouter
 
 
 class OptionalSlashRouter(SimpleRouter):
-    """Routes that answer with and without the trailing slash (`/orders`, `/orders/`), no redirect."""
+    """Routes answering with and without the trailing slash (`/orders`, `/orders/`), no redirect."""
 
     def __init__(self):
         super().__init__()

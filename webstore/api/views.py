@@ -1,4 +1,5 @@
 """JSON answers for what Django itself rejects: unknown URLs, bad requests, crashes."""
+
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -9,7 +10,7 @@ def not_found(request, exception=None):
 
 
 def bad_request(request, exception=None):
-    """Django-level rejections (a disallowed Host header, a malformed request) in the contract's shape."""
+    """Django-level rejections (a disallowed Host, a malformed request) in the contract's shape."""
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 

@@ -1,7 +1,8 @@
 """Admin pieces shared by the apps' ModelAdmins: domain errors become messages, never 500s."""
+
 from collections.abc import Callable, Iterable
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import model_ngettext
 from django.http import HttpResponseRedirect
 

@@ -1,10 +1,11 @@
 """`Idempotency-Key` support for create endpoints, with the semantics payment APIs use.
 
-The first response (status and body, errors included) to a key is stored for IDEMPOTENCY_KEY_TTL_SECONDS (24 h)
-and replayed, marked `Idempotent-Replayed: true`, for every retry with the same body. The same
-key with another body is 422; a retry while the first request still runs is 409. 5xx answers
-and crashes free the key, so the retry runs for real. Keys are scoped per API key and endpoint.
-"""
+The first response (status and body, errors included) to a key is stored for
+IDEMPOTENCY_KEY_TTL_SECONDS (24 h) and replayed, marked `Idempotent-Replayed: true`, for every
+retry with the same body. The same key with another body is 422; a retry while the first request
+still runs is 409. 5xx answers and crashes free the key, so the retry runs for real. Keys are
+scoped per API key and endpoint."""
+
 import functools
 import hashlib
 import json
@@ -79,8 +80,6 @@ def _fingerprint(data) -> str:
 
 
 def _replay(stored: StoredResponse) -> HttpResponse:
-    response = HttpResponse(
-        stored.body, status=stored.status_code, content_type="application/json"
-    )
+    response = HttpResponse(stored.body, status=stored.status_code, content_type="application/json")
     response["Idempotent-Replayed"] = "true"
     return response

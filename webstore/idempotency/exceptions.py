@@ -1,4 +1,5 @@
 """Errors of the `Idempotency-Key` protocol."""
+
 from webstore.api.exceptions import ResourceConflict, UnprocessableRequest
 
 

@@ -1,4 +1,5 @@
 """Stored first responses to requests sent with an `Idempotency-Key`."""
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone

@@ -1,4 +1,5 @@
 """Writes of idempotency records: claim a key, store the first response, release, purge."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,9 @@ class StoredResponse:
     body: str
 
 
-def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | StoredResponse:
+def idempotency_begin(
+    *, scope: str, key: str, fingerprint: str
+) -> IdempotencyRecord | StoredResponse:
     """Claims `key` for this request, or returns the stored first response to replay.
 
     Reads before writing, so a retry of a finished or running request never waits for a write
@@ -55,7 +58,9 @@ def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> IdempotencyR
 
 def idempotency_finish(*, record: IdempotencyRecord, status_code: int, body: str) -> None:
     """Stores the first response so later requests with the same key replay it."""
-    IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=status_code, response_body=body)
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        status_code=status_code, response_body=body
+    )
 
 
 def idempotency_release(*, record: IdempotencyRecord) -> None:

@@ -1,4 +1,5 @@
 """Readiness checks: can this process serve traffic that needs the database?"""
+
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections

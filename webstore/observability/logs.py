@@ -5,6 +5,7 @@ and this formatter, so a record's `extra={...}` fields and the request id bound 
 `RequestLogMiddleware` appear in every line without the caller doing anything. Domain code logs
 with the standard library: `logging.getLogger("orders").info("order_placed", extra={...})`.
 """
+
 import logging
 import sys
 

@@ -8,10 +8,11 @@ there and `/metrics` adds them up across live and dead workers. Without that var
 Each app's business counters live in its own `metrics.py`; the same multiprocess folder holds
 them, so they appear here too.
 """
+
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 HTTP_REQUESTS = Counter(
     "webstore_http_requests_total",
@@ -24,6 +25,7 @@ HTTP_REQUEST_DURATION = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+
 
 def metrics_exposition() -> bytes:
     """The text exposition of every metric, summed over all workers in multiprocess mode."""

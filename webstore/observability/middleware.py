@@ -1,4 +1,5 @@
 """Per-request observability: the request id, the access log line and the request metrics."""
+
 import logging
 import re
 import time

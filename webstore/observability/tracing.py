@@ -6,6 +6,7 @@ standard OTEL_* variables (service name, headers, sampler) are read by the SDK i
 from `webstore/wsgi.py`, so it runs in each gunicorn worker after the fork, where the exporter's
 background thread must live (do not turn on gunicorn's preload_app with tracing).
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

@@ -1,4 +1,5 @@
 """Health and metrics endpoints."""
+
 from django.http import HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 

@@ -1,7 +1,5 @@
 """Fixtures for webstore tests: real servers (gunicorn), JSON logs, API keys."""
-import io
-import json
-import logging
+
 import os
 import subprocess
 import sys
@@ -13,7 +11,6 @@ import requests
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from webstore.observability.logs import structured_formatter
 from webstore.access.services import api_key_create
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -44,7 +41,7 @@ def gunicorn(tmp_path):
             **env,
         }
         server_env.pop("PORT", None)
-        log = open(tmp_path / f"gunicorn-{port}.log", "w")
+        log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (the server's lifetime)
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *args],
             cwd=PROJECT_DIR,
@@ -76,19 +73,6 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env={**os.environ, **env}, check=True
     )
-
-
-@pytest.fixture
-def json_log():
-    """Captures every log line as the production JSON formatter writes it; call to parse them."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(structured_formatter("json"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.removeHandler(handler)
-
 
 
 @pytest.fixture

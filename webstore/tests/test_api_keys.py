@@ -1,4 +1,5 @@
 """API keys: writes need one when REQUIRE_API_KEY is on; reads stay public."""
+
 import hashlib
 import subprocess
 import sys
@@ -183,7 +184,12 @@ def test_admin_creates_a_key_shows_it_once_and_revokes(admin_client):
     html = response.content.decode()
     secret = html.split('id="api-key-secret"')[1].split(">")[1].split("<")[0]
     assert api_key.key_hash == hashlib.sha256(secret.encode()).hexdigest()
-    assert admin_client.get(f"/admin/access/apikey/{api_key.pk}/change/").content.decode().count(secret) == 0
+    assert (
+        admin_client.get(f"/admin/access/apikey/{api_key.pk}/change/")
+        .content.decode()
+        .count(secret)
+        == 0
+    )
 
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=secret)

@@ -1,4 +1,5 @@
 """Hostile and malformed input: always a 4xx with `detail`, never a 500, nothing written."""
+
 import pytest
 
 from inventory.models import Product, StockMovement
@@ -127,9 +128,15 @@ def test_chunked_body_is_refused_not_read_as_empty(api_client):
 
 @pytest.mark.parametrize(
     "params, headers",
-    [({}, {"HTTP_ACCEPT": "text/html"}), ({}, {"HTTP_ACCEPT": "application/xml"}), ({"format": "xml"}, {})],
+    [
+        ({}, {"HTTP_ACCEPT": "text/html"}),
+        ({}, {"HTTP_ACCEPT": "application/xml"}),
+        ({"format": "xml"}, {}),
+    ],
 )
-def test_accept_header_and_format_parameter_never_change_the_answer(api_client, product, params, headers):
+def test_accept_header_and_format_parameter_never_change_the_answer(
+    api_client, product, params, headers
+):
     # Found by the reliability group: DRF answered 406 / 404, which the schema never documented
     # and the original service never gave.
     response = api_client.get(f"/products/{product.pk}", params, **headers)

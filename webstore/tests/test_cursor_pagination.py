@@ -1,4 +1,5 @@
 """Cursor pagination: bare JSON arrays, a `Link: rel="next"` header, keyset queries."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """The OpenAPI schema and the docs pages (SPEC.md, Docs)."""
+
 import re
 
 import pytest
@@ -62,7 +63,9 @@ def test_writes_document_the_api_key_and_reads_need_none(api_client):
     schema = api_client.get("/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert schemes["BearerApiKey"] == {
-        "type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <key>`"
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`Authorization: Bearer <key>`",
     }
     assert schemes["HeaderApiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     for path, item in schema["paths"].items():
@@ -85,7 +88,12 @@ def test_request_bodies_forbid_unknown_fields(api_client):
     # Found by schema fuzzing: the serializers answer 400 for unknown keys, but the schema
     # allowed them (OpenAPI's default), so schema-valid requests were rejected.
     schemas = api_client.get("/openapi.json").json()["components"]["schemas"]
-    for name in ("ProductRequest", "PatchedProductRequest", "OrderCreateRequest", "OrderStatusRequest"):
+    for name in (
+        "ProductRequest",
+        "PatchedProductRequest",
+        "OrderCreateRequest",
+        "OrderStatusRequest",
+    ):
         assert schemas[name]["additionalProperties"] is False, name
 
 

@@ -1,4 +1,5 @@
 """Idempotency-Key on POST /products and POST /orders: replay, 422 on another body, purge."""
+
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,8 @@ from rest_framework.test import APIClient
 
 from inventory.models import Product, StockMovement
 from orders.models import Order
-from webstore.idempotency.models import IdempotencyRecord
 from webstore.access.services import api_key_create
+from webstore.idempotency.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +58,18 @@ def test_errors_are_outcomes_too_and_are_replayed(api_client, product):
     Product.objects.filter(pk=product.pk).update(stock=100)  # restocked meanwhile
     retry = post(api_client, "/orders", payload, "too-many")
     assert retry.status_code == 409
-    assert retry.json() == first.json() == {
-        "detail": {"error": "Insufficient stock", "requested": 51, "available": 50, "product_id": product.pk}
-    }
+    assert (
+        retry.json()
+        == first.json()
+        == {
+            "detail": {
+                "error": "Insufficient stock",
+                "requested": 51,
+                "available": 50,
+                "product_id": product.pk,
+            }
+        }
+    )
     assert not Order.objects.exists()
 
 

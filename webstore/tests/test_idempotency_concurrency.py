@@ -2,6 +2,7 @@
 
 Runs on SQLite (IMMEDIATE transactions) and PostgreSQL (row locks) alike.
 """
+
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor

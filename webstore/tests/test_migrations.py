@@ -1,4 +1,5 @@
 """The migrations describe the models exactly: no model change is left without its migration."""
+
 import io
 
 import pytest

@@ -1,4 +1,5 @@
 """Request ids, the access log, domain events, metrics, readiness and JSON crash answers."""
+
 import re
 from types import SimpleNamespace
 

@@ -1,4 +1,5 @@
 """Every route and method answers with and without the trailing slash, with no redirect."""
+
 import pytest
 
 pytestmark = pytest.mark.django_db

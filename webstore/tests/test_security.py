@@ -1,4 +1,5 @@
 """HTTPS, headers, cookies, CORS and admin lockout; `check --deploy` clean in production."""
+
 import os
 import secrets
 import subprocess

@@ -1,4 +1,5 @@
 """Observability against a real gunicorn: metrics across workers, database outages, tracing."""
+
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,8 +11,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from prometheus_client.parser import text_string_to_metric_families
 
 from reliability.servers import TcpProxy
-from webstore.tests.conftest import manage
 from webstore.observability.tracing import tracing_configure
+from webstore.tests.conftest import manage
 
 METRICS_PORT, COLLECTOR_PORT, TRACED_PORT, OUTAGE_PORT = 8135, 8136, 8137, 8138
 WAIT_LIMIT_SECONDS = 30

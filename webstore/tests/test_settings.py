@@ -1,4 +1,5 @@
 """Production refuses to start without its secrets; development runs with none."""
+
 import os
 import subprocess
 import sys
@@ -11,7 +12,11 @@ BOOT = "import django; django.setup(); from django.conf import settings; print(s
 
 def boot(setting="WEBHOOK_SECRET", **env_vars):
     """Starts Django in a fresh process with only `env_vars` deciding; prints `setting`."""
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "WEBHOOK_SECRET", "DEBUG")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "WEBHOOK_SECRET", "DEBUG")
+    }
     env.update(DJANGO_SETTINGS_MODULE="webstore.settings", **env_vars)
     return subprocess.run(
         [sys.executable, "-c", BOOT.format(setting)],

@@ -1,4 +1,5 @@
 """Rate limits: 429 with Retry-After, per API key or client IP, reads and writes apart."""
+
 import os
 import subprocess
 import sys
@@ -138,7 +139,10 @@ PRODUCTION_RATES = "{'read': '1200/minute', 'write': '120/minute'}"
             {"REDIS_URL": "redis://127.0.0.1:6379/5"},
             f"django.core.cache.backends.redis.RedisCache {PRODUCTION_RATES}",
         ),
-        ({"DEBUG": "true"}, "django.core.cache.backends.locmem.LocMemCache {'read': None, 'write': None}"),
+        (
+            {"DEBUG": "true"},
+            "django.core.cache.backends.locmem.LocMemCache {'read': None, 'write': None}",
+        ),
         (
             {"RATE_LIMIT_READ": "10/second", "RATE_LIMIT_WRITE": "off"},
             "django.core.cache.backends.locmem.LocMemCache {'read': '10/second', 'write': None}",
@@ -153,8 +157,14 @@ def test_cache_and_rates_follow_env(env_vars, expected):
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "webstore.settings",
-             "DEBUG": "false", "SECRET_KEY": "s", "WEBHOOK_SECRET": "w", **env_vars},
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "webstore.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "s",
+            "WEBHOOK_SECRET": "w",
+            **env_vars,
+        },
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

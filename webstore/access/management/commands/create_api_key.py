@@ -1,4 +1,5 @@
 """Creates an API key and prints it once: `API_KEY=$(manage.py create_api_key NAME)`."""
+
 from django.core.management.base import BaseCommand
 
 from webstore.access.services import api_key_create

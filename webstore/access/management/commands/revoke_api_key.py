@@ -1,4 +1,5 @@
 """Revokes an API key by its prefix (shown in the admin and by create_api_key)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from webstore.access.models import ApiKey

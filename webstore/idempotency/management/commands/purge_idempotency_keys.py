@@ -1,4 +1,5 @@
 """Deletes stored idempotent responses older than their 24 h; run it daily (cron)."""
+
 from django.core.management.base import BaseCommand
 
 from webstore.idempotency.services import idempotency_purge_expired
