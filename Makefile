@@ -1,11 +1,9 @@
 # The README's two commands: `make run` (set up and serve) and `make test` (set up and test).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
 comma := ,
-# Tests run as production does (DEBUG off) with throwaway secrets.
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-insecure-key WEBHOOK_SECRET=test-webhook-secret \
-	REQUIRE_API_KEY=false RATE_LIMIT_READ=off RATE_LIMIT_WRITE=off
 
 # Debian's Chromium drives the admin's browser test (inventory/tests/test_browser.py).
 export CHROMIUM_PATH ?= /usr/bin/chromium
@@ -17,31 +15,42 @@ SCENARIO ?= light
 RUN_TIME ?=
 
 
-.PHONY: run test install browser lint fmt blackbox newman loadtest bench bench-volume profile
+.PHONY: run test install browser lint fmt lock lock-check blackbox newman loadtest bench \
+	bench-volume profile
 
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# What serving needs, from the runtime lock (requirements.txt, as Render's build installs it).
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+## Everything: tests, tools and tracing on top of the runtime set (requirements-dev.txt, the full
+## lock). Bare `pytest` works after it.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-otel.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
 
 .env:
 	cp .env.example .env
 
 # Static files (admin, Swagger UI, ReDoc) come from installed packages only, so they are
 # collected once per install. DRF's browsable-API assets are unused and skipped.
-staticfiles/staticfiles.json: $(VENV)/.installed | .env
+staticfiles/staticfiles.json: $(VENV)/.installed-runtime | .env
 	$(BIN)/python manage.py collectstatic --noinput --clear --verbosity 0 --ignore rest_framework
 
 ## Set up (venv, .env, database, static files) and serve on http://127.0.0.1:8000 with gunicorn.
-run: install .env staticfiles/staticfiles.json
+run: $(VENV)/.installed-runtime .env staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
-## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL).
+## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL). The test
+## environment (DEBUG off, throwaway secrets) is pytest's own, in pyproject.toml.
 test: install browser
-	$(TEST_ENV) $(BIN)/pytest
+	$(BIN)/pytest
 
 ## ruff: lint and format check (CI runs this), and `make fmt` to apply both.
 lint: install
@@ -51,6 +60,27 @@ lint: install
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The locks: each requirements*.in (direct dependencies, pinned) -> requirements*.txt (every
+# transitive dependency, pinned, with hashes). Pins already in a lock are kept.
+LOCKS := requirements requirements-otel requirements-dev
+UV_COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+
+## Re-lock after editing a requirements*.in; UPGRADE=name moves that one package to its newest.
+lock: install
+	for lock in $(LOCKS); do \
+	  $(UV_COMPILE) $(if $(UPGRADE),--upgrade-package $(UPGRADE)) $$lock.in -o $$lock.txt || exit 1; \
+	done
+
+## Fails when a lock is not what `make lock` makes of the requirements*.in files (CI runs it).
+lock-check: install
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for lock in $(LOCKS); do \
+	  cp $$lock.txt "$$tmp/$$lock.txt"; \
+	  $(UV_COMPILE) $$lock.in -o "$$tmp/$$lock.txt" || exit 1; \
+	  diff -u $$lock.txt "$$tmp/$$lock.txt" || { echo "$$lock.txt is stale: run make lock"; exit 1; }; \
+	done
 
 ## Installs Debian's chromium for the browser test when it is missing (needs root and apt-get).
 browser:
