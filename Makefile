@@ -118,7 +118,7 @@ loadtest: install
 		--scenario $(SCENARIO) $(if $(RUN_TIME),--run-time $(RUN_TIME)) \
 		--report-dir reports --html reports/loadtest-$(SCENARIO).html
 
-# Benchmarks (long; never part of `make test` or CI). See README "Performance".
+# Benchmarks (long; never part of `make test` or CI). See docs/performance.md.
 DB ?= sqlite
 ROUNDS ?= 2
 DURATION ?= 0

@@ -6,8 +6,7 @@ one worker per core this process may run on (`taskset`, container CPU sets), two
 CPU quota (a container limited to 0.5 CPU, say) does not narrow that count, so such platforms
 set WEB_CONCURRENCY (render.yaml does). The request work is CPU bound under the GIL, so on one
 core a second worker only adds context switches and SQLite lock waits, and more threads only
-lengthen the queue a request waits in (bench/: on one pinned core, 1 worker x 2 threads served
-616 req/s where 2 x 2 served 387; README "Performance").
+lengthen the queue a request waits in (docs/performance.md, "Worker model").
 
 Metrics: every worker writes its Prometheus samples to PROMETHEUS_MULTIPROC_DIR and `/metrics`
 sums them. The folder is emptied when the server starts (stale files from an earlier run would

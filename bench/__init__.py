@@ -1,1 +1,1 @@
-"""Load and data-volume benchmarks; not part of the test suite (see README "Performance")."""
+"""Load and data-volume benchmarks; not part of the test suite (see docs/performance.md)."""

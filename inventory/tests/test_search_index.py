@@ -55,6 +55,6 @@ def test_a_search_that_matches_nothing_reads_the_trigram_indexes_on_postgresql()
         assert "Bitmap Index Scan on product_sku_trgm" in plan, plan
         assert "Seq Scan" not in plan, plan
     else:
-        # SQLite has no trigram index: the search is a scan (README "Data volume").
+        # SQLite has no trigram index: the search is a scan (docs/performance.md, "Data volume").
         assert "SCAN inventory_product" in plan, plan
     assert list(searched) == []
