@@ -36,8 +36,7 @@ def admin_only(middleware_class):
     """`middleware_class`, applied to requests for the admin only.
 
     Sessions, the logged-in user and flash messages serve the staff admin, a browser app. The
-    API is stateless (API keys, no cookies), so its requests skip them: about 100 of the 2,000
-    Python calls of a product read (`python -m bench.profile`).
+    API is stateless (API keys, no cookies), so its requests skip that work.
     """
 
     class AdminOnly(middleware_class):
@@ -64,7 +63,7 @@ class CorsMiddleware(_CorsMiddleware):
     """django-cors-headers, out of the way while no origin is allowed (the default).
 
     Then no response varies by origin, and the headers it would add (`Vary: origin`) say
-    nothing; skipping it spares about 100 Python calls per request.
+    nothing, so requests skip it.
     """
 
     def __call__(self, request):
