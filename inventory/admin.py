@@ -58,7 +58,7 @@ class StockStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         by_status = {
-            StockStatus.IN_STOCK: queryset.in_stock,
+            StockStatus.IN_STOCK: queryset.above_reorder_level,
             StockStatus.LOW: queryset.low_stock,
             StockStatus.OUT: queryset.out_of_stock,
             StockStatus.ARCHIVED: queryset.archived,

@@ -24,4 +24,4 @@ class ProductFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(sku__icontains=value))
 
     def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+        return queryset.in_stock() if value else queryset.out_of_stock()

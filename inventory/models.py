@@ -22,6 +22,8 @@ def default_reorder_level() -> int:
 
 
 class StockStatus(models.TextChoices):
+    """Where a product stands for staff; "in stock" means above its reorder level."""
+
     IN_STOCK = "in_stock", "In stock"
     LOW = "low", "Low stock"
     OUT = "out", "Out of stock"
@@ -37,7 +39,11 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
     def in_stock(self):
-        """Live products with more on hand than their reorder level."""
+        """Live products with any stock on hand (the API's `in_stock=true`)."""
+        return self.live().filter(stock__gt=0)
+
+    def above_reorder_level(self):
+        """Live products with more on hand than their reorder level (staff's "In stock")."""
         return self.live().filter(stock__gt=F("reorder_level"))
 
     def low_stock(self):
@@ -45,6 +51,7 @@ class ProductQuerySet(models.QuerySet):
         return self.live().filter(stock__gt=0, stock__lte=F("reorder_level"))
 
     def out_of_stock(self):
+        """Live products with nothing on hand."""
         return self.live().filter(stock=0)
 
     def at_or_below_reorder_level(self):

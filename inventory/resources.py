@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from inventory.models import Product, StockMovement
+from inventory.selectors import product_get, product_list
 from inventory.services import CATALOG_FIELDS, product_create, product_update
 
 IMPORT_ACTOR = "import"
@@ -67,7 +68,7 @@ class ProductResource(resources.ModelResource):
 
     def get_queryset(self):
         # Archived products keep their SKU but no longer own it: rows match live products only.
-        return Product.objects.live()
+        return product_list()
 
     def before_import_row(self, row, **kwargs):
         sku, number = row.get("sku"), kwargs["row_number"]
@@ -93,7 +94,7 @@ class ProductResource(resources.ModelResource):
             )
             instance.pk = created.pk
         else:
-            stored = Product.objects.get(pk=instance.pk)
+            stored = product_get(product_id=instance.pk)
             changes = {
                 field: getattr(instance, field)
                 for field in (*CATALOG_FIELDS, "stock")

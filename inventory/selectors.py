@@ -1,5 +1,7 @@
 """Product queries shared by the API, the admin, the orders app and the commands."""
 
+from collections.abc import Collection
+
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -32,7 +34,22 @@ def product_get(*, product_id: int, for_update: bool = False, archived_ok: bool 
         raise ProductNotFound(product_id) from None
 
 
-def product_low_stock_list() -> QuerySet[Product]:
+def product_list_for_update(*, product_ids: Collection[int]) -> dict[int, Product]:
+    """Locks the live products among `product_ids` and returns them by id.
+
+    Rows are locked in ascending id order, so two callers locking overlapping sets cannot
+    deadlock. Must run inside a transaction.
+    """
+    queryset = Product.objects.live().select_for_update().filter(pk__in=product_ids)
+    return {product.pk: product for product in queryset.order_by("pk")}
+
+
+def product_find(*, sku: str) -> Product | None:
+    """The live product with this SKU, or None."""
+    return Product.objects.live().filter(sku=sku).first()
+
+
+def product_reorder_list() -> QuerySet[Product]:
     """Live products at or below their reorder level (out of stock included), emptiest first."""
     return Product.objects.at_or_below_reorder_level().order_by("stock", "sku")
 

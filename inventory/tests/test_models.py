@@ -44,3 +44,33 @@ def test_an_order_restocks_at_most_once_in_the_ledger(product):
     with pytest.raises(IntegrityError), transaction.atomic():
         StockMovement.objects.create(product=product, delta=1, reason="order_canceled", order_id=7)
     assert StockMovement.objects.filter(order_id=7).count() == 1
+
+
+@pytest.mark.django_db
+def test_stock_querysets_say_what_they_select(make_product):
+    """`in_stock` is the API's stock > 0; the reorder level splits it for staff."""
+    out = make_product(stock=0)
+    low = make_product(stock=3)
+    plenty = make_product(stock=30)
+    Product.objects.filter(pk__in=[low.pk, plenty.pk]).update(reorder_level=5)
+    archived = make_product(stock=30)
+    Product.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    selected = {
+        name: set(getattr(Product.objects, name)().values_list("pk", flat=True))
+        for name in [
+            "in_stock",
+            "out_of_stock",
+            "above_reorder_level",
+            "low_stock",
+            "at_or_below_reorder_level",
+            "archived",
+        ]
+    }
+    assert selected == {
+        "in_stock": {low.pk, plenty.pk},
+        "out_of_stock": {out.pk},
+        "above_reorder_level": {plenty.pk},
+        "low_stock": {low.pk},
+        "at_or_below_reorder_level": {out.pk, low.pk},
+        "archived": {archived.pk},
+    }

@@ -4,7 +4,7 @@ import csv
 
 from django.core.management.base import BaseCommand
 
-from inventory.selectors import product_low_stock_list
+from inventory.selectors import product_reorder_list
 
 COLUMNS = ("sku", "name", "stock", "reorder_level")
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv"], default="table")
 
     def handle(self, *args, **options):
-        rows = list(product_low_stock_list().values_list(*COLUMNS))
+        rows = list(product_reorder_list().values_list(*COLUMNS))
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(COLUMNS)
