@@ -19,26 +19,13 @@ from inventory.exceptions import (
 )
 from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
 from inventory.models import API_ACTOR, Product, StockMovement
-from inventory.selectors import product_get, product_sku_taken
+from inventory.selectors import product_get, product_list_for_update, product_sku_taken
 
 logger = logging.getLogger("inventory")
 
 # Fields a product update may change; stock changes become ledger adjustments.
 UPDATABLE_FIELDS = frozenset({"sku", "name", "price", "reorder_level", "stock"})
 CATALOG_FIELDS = ("sku", "name", "price", "reorder_level")
-
-# The staff demo catalog (`manage.py seed_demo`): sku, name, price, stock, reorder level. Some
-# start low or out of stock so every admin filter shows something.
-DEMO_CATALOG = (
-    ("DEMO-LAPTOP", "Laptop 14-inch", "999.99", 25, 5),
-    ("DEMO-MOUSE", "Wireless mouse", "24.90", 120, 20),
-    ("DEMO-KEYBOARD", "Mechanical keyboard", "79.00", 4, 5),
-    ("DEMO-MONITOR", "27-inch monitor", "249.50", 12, 3),
-    ("DEMO-CABLE", "USB-C cable 1 m", "9.99", 300, 50),
-    ("DEMO-HEADSET", "Headset with microphone", "59.00", 2, 5),
-    ("DEMO-WEBCAM", "HD webcam", "39.95", 0, 5),
-    ("DEMO-DOCK", "USB-C dock", "129.00", 8, 2),
-)
 
 
 @transaction.atomic
@@ -86,20 +73,32 @@ def product_update(
     stock_reason: str = StockMovement.Reason.ADJUSTMENT,
     expected_versions: Collection[str] | None = None,
 ) -> Product:
-    """Applies a partial update; a new stock count is written to the ledger as `stock_reason`.
+    """Locks a live product and applies a partial update; new stock is ledgered as `stock_reason`.
 
-    With `expected_versions` (the API's If-Match), the update happens only if the locked row
-    still has one of those versions (`*` matches any). Raises ProductNotFound, ProductChanged
+    With `expected_versions`, the update happens only if the locked row still has one of those
+    versions (the HTTP layer turns If-Match into them). Raises ProductNotFound, ProductChanged
     or SkuConflict.
     """
+    product = product_get(product_id=product_id, for_update=True)
+    if expected_versions is not None and product.version not in expected_versions:
+        raise ProductChanged(product.pk)
+    return _product_update_locked(
+        product, changes=changes, actor=actor, note=note, stock_reason=stock_reason
+    )
+
+
+def _product_update_locked(
+    product: Product,
+    *,
+    changes: Mapping[str, Any],
+    actor: str,
+    note: str = "",
+    stock_reason: str = StockMovement.Reason.ADJUSTMENT,
+) -> Product:
+    # `product` is locked by the caller's transaction, so it is changed without a second read.
     unexpected = changes.keys() - UPDATABLE_FIELDS
     if unexpected:
         raise ValueError(f"Not updatable: {sorted(unexpected)}")
-    product = product_get(product_id=product_id, for_update=True)
-    if expected_versions is not None and not (
-        "*" in expected_versions or product.version in expected_versions
-    ):
-        raise ProductChanged(product.pk)
     catalog_fields = [field for field in CATALOG_FIELDS if field in changes]
     if catalog_fields:
         for field in catalog_fields:
@@ -144,19 +143,23 @@ def product_bulk_create(
 def product_bulk_update(
     *, updates: Sequence[tuple[int, Mapping[str, Any]]], actor: str = API_ACTOR
 ) -> list[Product]:
-    """Applies `(product_id, changes)` pairs in order, all or nothing, through product_update.
+    """Applies `(product_id, changes)` pairs in order, all or nothing, like product_update.
 
-    Rows are locked up front in id order, so two bulk updates cannot deadlock. Stock changes
-    become ledger adjustments. Every failing item is reported, by index: BulkProductsNotFound
-    if any product is missing or archived, else BulkSkuConflict.
+    Rows are locked up front in id order, so two bulk updates cannot deadlock, and each is
+    updated from that one read. Stock changes become ledger adjustments. Every failing item is
+    reported, by index: BulkProductsNotFound if any product is missing or archived, else
+    BulkSkuConflict.
     """
-    ids = sorted({product_id for product_id, _ in updates})
-    list(Product.objects.live().select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = product_list_for_update(product_ids={product_id for product_id, _ in updates})
     products, errors = [], {}
     for index, (product_id, changes) in enumerate(updates):
+        product = locked.get(product_id)
+        if product is None:
+            errors[index] = ProductNotFound(product_id)
+            continue
         try:
-            products.append(product_update(product_id=product_id, changes=changes, actor=actor))
-        except (ProductNotFound, SkuConflict) as exc:
+            products.append(_product_update_locked(product, changes=changes, actor=actor))
+        except SkuConflict as exc:
             errors[index] = exc
     if any(isinstance(error, ProductNotFound) for error in errors.values()):
         raise BulkProductsNotFound(errors)
@@ -215,28 +218,6 @@ def stock_set(
     return stock_move(
         product=product, delta=count - product.stock, reason=reason, actor=actor, note=note
     )
-
-
-@transaction.atomic
-def catalog_seed_demo(*, actor: str) -> list[Product]:
-    """Creates the demo catalog's products that are missing (by live SKU); returns those created.
-
-    Running it again creates nothing, so it is safe to repeat.
-    """
-    created = []
-    for sku, name, price, stock, reorder_level in DEMO_CATALOG:
-        if not product_sku_taken(sku=sku):
-            created.append(
-                product_create(
-                    sku=sku,
-                    name=name,
-                    price=Decimal(price),
-                    stock=stock,
-                    reorder_level=reorder_level,
-                    actor=actor,
-                )
-            )
-    return created
 
 
 def stock_move(

@@ -52,3 +52,17 @@ def test_product_create_queries(api_client, catalog, django_assert_num_queries):
             format="json",
         )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("items", [1, 5])
+def test_bulk_update_locks_once_and_reads_no_row_again(
+    api_client, make_product, items, django_assert_num_queries
+):
+    products = [make_product() for _ in range(items)]
+    body = [{"id": product.pk, "name": f"Renamed {n}"} for n, product in enumerate(products)]
+    # SAVEPOINT, SELECT products (FOR UPDATE, by id), RELEASE; per item SAVEPOINT, UPDATE,
+    # RELEASE: each product is updated from the one locked read.
+    with django_assert_num_queries(3 + 3 * items):
+        response = api_client.patch("/products/bulk", body, format="json")
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()] == [item["name"] for item in body]

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from inventory.exceptions import InsufficientStock, ProductNotFound, SkuConflict
+from inventory.exceptions import InsufficientStock, ProductChanged, ProductNotFound, SkuConflict
 from inventory.models import Product, StockMovement
 from inventory.selectors import product_get
 from inventory.services import (
@@ -109,3 +109,22 @@ def test_stock_adjust_records_actor_reason_and_note(product):
         "delivery 42",
     )
     assert ledger_sum(product) == 55
+
+
+def test_update_compares_expected_versions_under_the_lock(product):
+    current = product.version
+    updated = product_update(
+        product_id=product.pk, changes={"name": "Mine"}, expected_versions={"other", current}
+    )
+    assert updated.name == "Mine"
+    with pytest.raises(ProductChanged) as refused:
+        product_update(product_id=product.pk, changes={"stock": 1}, expected_versions={current})
+    assert refused.value.product_id == product.pk
+    product.refresh_from_db()
+    assert (product.name, product.stock) == ("Mine", 50)
+
+
+def test_update_knows_no_http_wildcard(product):
+    """`If-Match: *` is the HTTP layer's to read (it asks for no version at all)."""
+    with pytest.raises(ProductChanged):
+        product_update(product_id=product.pk, changes={"name": "X"}, expected_versions={"*"})

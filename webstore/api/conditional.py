@@ -6,19 +6,16 @@ def etag_header(version: str) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
-def if_match_versions(request) -> set[str] | None:
-    """The versions `If-Match` accepts (`*` for any), or None when the header is absent.
+def if_match_versions(request) -> frozenset[str] | None:
+    """The versions `If-Match` accepts, or None when any version will do (no header, or `*`).
 
-    Comparison is strong (RFC 9110): a weak tag `W/"…"` never matches.
+    Comparison is strong (RFC 9110): a weak tag `W/"…"` never matches, so a header of only weak
+    or malformed tags accepts no version at all.
     """
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    versions = set()
-    for tag in header.split(","):
-        tag = tag.strip()
-        if tag == "*":
-            versions.add("*")
-        elif len(tag) >= 2 and tag[0] == tag[-1] == '"':
-            versions.add(tag[1:-1])
-    return versions
+    tags = [tag.strip() for tag in header.split(",")]
+    if "*" in tags:
+        return None
+    return frozenset(tag[1:-1] for tag in tags if len(tag) >= 2 and tag[0] == tag[-1] == '"')

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from inventory.services import catalog_seed_demo
+from inventory.demo import demo_products_create
 from orders.services import order_seed_demo
 
 ACTOR = "seed_demo"
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        products = catalog_seed_demo(actor=ACTOR)
+        products = demo_products_create(actor=ACTOR)
         orders = order_seed_demo(actor=ACTOR)
         self.stdout.write(
             f"Demo data: {len(products)} product(s) created, {len(orders)} order(s) placed."
