@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from inventory.models import Product
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_transition
+from orders.services import order_place, order_status_update
 from webstore.observability.logs import structured_formatter
 
 _sku_numbers = count(1)
@@ -75,7 +75,7 @@ def make_order(db):
             Order.Status.CANCELED: [Order.Status.CANCELED],
         }[status]
         for step in path:
-            order = order_transition(order_id=order.pk, status=step)
+            order = order_status_update(order_id=order.pk, status=step)
         return order
 
     return make

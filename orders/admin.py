@@ -1,18 +1,21 @@
 """Staff admin for orders: a fast read-only list whose actions go through the orders services.
 
-"Mark shipped" and "Cancel" call `order_transition` and `order_cancel`, so a cancel from the admin
-restocks exactly like the API, and each order that cannot move is reported, not a 500.
+"Mark shipped" and "Cancel" call `order_ship` and `order_cancel`, so a cancel from the admin
+restocks exactly like the API, and each order the domain refuses to move is reported with the
+refusal, not a 500.
 """
 
 from django.contrib import admin
 
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order
-from orders.services import order_cancel, order_transition
+from orders.services import order_cancel, order_ship
+from webstore.api.exceptions import DomainError
 from webstore.backoffice.mixins import report_per_row
 
 
-def _why_not(order: Order, error, verb: str) -> str:
+def _refusal_message(order: Order, error: DomainError, verb: str) -> str:
+    """The services' refusal, worded for staff."""
     if isinstance(error, (InvalidStatusTransition, OrderNotCancelable)):
         return f"order {order.pk} is {error.current_status} and cannot be {verb}"
     return f"order {order.pk} cannot be {verb}: {error.detail}"
@@ -62,9 +65,9 @@ class OrderAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.order_by("pk"),
-            apply=lambda order: self._ship(order, request),
+            apply=lambda order: order_ship(order_id=order.pk, actor=request.user.get_username()),
             done="marked shipped",
-            describe_failure=lambda order, error: _why_not(order, error, "shipped"),
+            describe_failure=lambda order, error: _refusal_message(order, error, "shipped"),
         )
 
     @admin.action(
@@ -77,16 +80,5 @@ class OrderAdmin(admin.ModelAdmin):
             queryset.order_by("pk"),
             apply=lambda order: order_cancel(order_id=order.pk, actor=request.user.get_username()),
             done="canceled",
-            describe_failure=lambda order, error: _why_not(order, error, "canceled"),
-        )
-
-    @staticmethod
-    def _ship(order: Order, request) -> None:
-        if order.status == Order.Status.SHIPPED:
-            # order_transition treats this as a no-op; staff should hear it did nothing.
-            raise InvalidStatusTransition(
-                current_status=order.status, requested_status=Order.Status.SHIPPED
-            )
-        order_transition(
-            order_id=order.pk, status=Order.Status.SHIPPED, actor=request.user.get_username()
+            describe_failure=lambda order, error: _refusal_message(order, error, "canceled"),
         )

@@ -18,7 +18,7 @@ class OrderStatus(models.TextChoices):
 
 class Order(models.Model):
     Status = OrderStatus
-    # The only door for status changes is orders.services.order_transition, which reads this.
+    # The status machine; orders.services checks every status change against it.
     TRANSITIONS = {
         OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.CANCELED}),
         OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELED}),
@@ -55,9 +55,15 @@ class Order(models.Model):
         return self.unit_price * self.quantity
 
     def can_transition_to(self, status: str) -> bool:
+        """Whether TRANSITIONS allows the move; the current status itself is never a move."""
         return status in self.TRANSITIONS[self.status]
 
     @property
     def is_cancelable(self) -> bool:
         """Canceled orders have not shipped, so canceling always returns their units to stock."""
         return self.can_transition_to(OrderStatus.CANCELED)
+
+    @property
+    def is_shippable(self) -> bool:
+        """Only a PAID order ships; a SHIPPED one cannot be shipped again."""
+        return self.can_transition_to(OrderStatus.SHIPPED)

@@ -1,6 +1,9 @@
 """Order queries shared by the API, the admin, the payments app and the commands."""
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from orders.exceptions import OrderNotFound
 from orders.models import Order
@@ -18,3 +21,9 @@ def order_get(*, order_id: int, for_update: bool = False) -> Order:
         return queryset.get(pk=order_id)
     except Order.DoesNotExist:
         raise OrderNotFound(order_id) from None
+
+
+def order_list_stale(*, older_than: timedelta) -> QuerySet[Order]:
+    """PENDING orders created more than `older_than` ago, oldest first."""
+    cutoff = timezone.now() - older_than
+    return Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).order_by("pk")

@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.utils import timezone
 from prometheus_client import Counter
 
-from inventory.models import API_ACTOR, Product, StockMovement
+from inventory.models import API_ACTOR, StockMovement
 from inventory.selectors import product_get
 from inventory.services import stock_insufficient, stock_move
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
 from orders.models import Order
-from orders.selectors import order_get
+from orders.selectors import order_get, order_list_stale
 
 logger = logging.getLogger("orders")
 
@@ -44,14 +43,13 @@ def order_place(*, product_id: int, quantity: int, actor: str = API_ACTOR) -> Or
     return order
 
 
-@transaction.atomic
-def order_transition(*, order_id: int, status: str, actor: str = API_ACTOR) -> Order:
-    """Moves an order along Order.TRANSITIONS; asking for the current status is a no-op.
+def order_transition(*, order: Order, status: str, actor: str = API_ACTOR) -> Order:
+    """Moves an order along Order.TRANSITIONS; asking for its current status is a no-op.
 
-    Moving to CANCELED cancels exactly like order_cancel. Raises OrderNotFound or
-    InvalidStatusTransition.
+    `order` is a row the caller's open transaction holds locked (`order_get(for_update=True)`,
+    or an order it placed itself), so it is never read again. Moving to CANCELED cancels
+    exactly like order_cancel. Raises InvalidStatusTransition.
     """
-    order = order_get(order_id=order_id, for_update=True)
     if status == order.status:
         return order
     if not order.can_transition_to(status):
@@ -63,6 +61,31 @@ def order_transition(*, order_id: int, status: str, actor: str = API_ACTOR) -> O
     order.save(update_fields=["status", "updated_at"])
     _record_on_commit("order_status_changed", order, actor=actor, previous_status=previous_status)
     return order
+
+
+@transaction.atomic
+def order_status_update(*, order_id: int, status: str, actor: str = API_ACTOR) -> Order:
+    """Locks the order and moves it with order_transition (the API's PUT /orders/{id}).
+
+    Raises OrderNotFound or InvalidStatusTransition.
+    """
+    order = order_get(order_id=order_id, for_update=True)
+    return order_transition(order=order, status=status, actor=actor)
+
+
+@transaction.atomic
+def order_ship(*, order_id: int, actor: str = API_ACTOR) -> Order:
+    """Ships a PAID order.
+
+    Shipping is an action, not a status to reach: an order that already SHIPPED is refused
+    like any other that is not PAID. Raises OrderNotFound or InvalidStatusTransition.
+    """
+    order = order_get(order_id=order_id, for_update=True)
+    if not order.is_shippable:
+        raise InvalidStatusTransition(
+            current_status=order.status, requested_status=Order.Status.SHIPPED
+        )
+    return order_transition(order=order, status=Order.Status.SHIPPED, actor=actor)
 
 
 @transaction.atomic
@@ -129,12 +152,6 @@ class StaleCancelResult:
     skipped: list[int] = field(default_factory=list)
 
 
-def order_list_stale(*, older_than: timedelta):
-    """PENDING orders created more than `older_than` ago, oldest first."""
-    cutoff = timezone.now() - older_than
-    return Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).order_by("pk")
-
-
 def order_cancel_stale(
     *, older_than: timedelta, actor: str, dry_run: bool = False
 ) -> StaleCancelResult:
@@ -161,37 +178,3 @@ def order_cancel_stale(
             _cancel_locked(order, actor=actor)
             result.canceled.append(order_id)
     return result
-
-
-# Demo orders placed by `manage.py seed_demo`: sku, quantity, status to walk the order to.
-DEMO_ORDERS = (
-    ("DEMO-LAPTOP", 1, Order.Status.PENDING),
-    ("DEMO-MOUSE", 3, Order.Status.PAID),
-    ("DEMO-MONITOR", 2, Order.Status.SHIPPED),
-    ("DEMO-CABLE", 5, Order.Status.CANCELED),
-)
-_DEMO_PATHS = {
-    Order.Status.PENDING: (),
-    Order.Status.PAID: (Order.Status.PAID,),
-    Order.Status.SHIPPED: (Order.Status.PAID, Order.Status.SHIPPED),
-    Order.Status.CANCELED: (Order.Status.CANCELED,),
-}
-
-
-@transaction.atomic
-def order_seed_demo(*, actor: str) -> list[Order]:
-    """Places the demo orders for demo products that have no orders yet; returns those placed.
-
-    Orders go through order_place and order_transition, so stock and the ledger stay exact.
-    Running it again places nothing.
-    """
-    placed = []
-    for sku, quantity, status in DEMO_ORDERS:
-        product = Product.objects.live().filter(sku=sku).first()
-        if product is None or product.orders.exists():
-            continue
-        order = order_place(product_id=product.pk, quantity=quantity, actor=actor)
-        for step in _DEMO_PATHS[status]:
-            order = order_transition(order_id=order.pk, status=step, actor=actor)
-        placed.append(order)
-    return placed

@@ -8,7 +8,7 @@ from orders.filters import OrderFilter
 from orders.openapi import order_schema
 from orders.selectors import order_get, order_list
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
-from orders.services import order_cancel, order_place, order_transition
+from orders.services import order_cancel, order_place, order_status_update
 from webstore.api.paths import parse_path_id
 from webstore.idempotency.decorators import idempotent
 
@@ -42,7 +42,7 @@ class OrderViewSet(viewsets.ModelViewSet):
         order_id = self.order_id()
         body = OrderStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        order = order_transition(order_id=order_id, status=body.validated_data["status"])
+        order = order_status_update(order_id=order_id, status=body.validated_data["status"])
         return Response(OrderSerializer(order).data)
 
     def destroy(self, request, *args, **kwargs):

@@ -110,9 +110,8 @@ def _payment_record(
             raise EventAlreadyProcessed(event_id) from None
         raise
     if outcome == Payment.Outcome.SUCCEEDED:
-        payment.order = order_transition(
-            order_id=order.pk, status=Order.Status.PAID, actor=WEBHOOK_ACTOR
-        )
+        # Paying moves the row locked above; it is not read again.
+        payment.order = order_transition(order=order, status=Order.Status.PAID, actor=WEBHOOK_ACTOR)
     return payment, rejection if outcome == Payment.Outcome.REJECTED else None
 
 

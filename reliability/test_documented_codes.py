@@ -22,7 +22,7 @@ import requests
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_transition
+from orders.services import order_place, order_status_update
 from payments.signatures import webhook_signature
 from reliability.schema import OPENAPI, schema, webhook_secret
 from reliability.servers import Gunicorn, database_url
@@ -258,7 +258,7 @@ def rows():
     pending = order_place(product_id=product.pk, quantity=1)
     shipped = order_place(product_id=product.pk, quantity=1)
     for status in (Order.Status.PAID, Order.Status.SHIPPED):
-        order_transition(order_id=shipped.pk, status=status)
+        order_status_update(order_id=shipped.pk, status=status)
     return {"product": product.pk, "spare": spare.pk, "pending": pending.pk, "shipped": shipped.pk}
 
 

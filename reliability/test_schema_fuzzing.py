@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_transition
+from orders.services import order_place, order_status_update
 from payments.signatures import webhook_signature
 from reliability.schema import OPENAPI, schema, webhook_secret
 
@@ -68,7 +68,7 @@ def seeded_catalog():
             Order.Status.PAID: [Order.Status.PAID],
             Order.Status.SHIPPED: [Order.Status.PAID, Order.Status.SHIPPED],
         }[status]:
-            order_transition(order_id=order.pk, status=step)
+            order_status_update(order_id=order.pk, status=step)
     return products
 
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from inventory.demo import demo_products_create
-from orders.services import order_seed_demo
+from orders.demo import demo_orders_create
 
 ACTOR = "seed_demo"
 
@@ -15,8 +15,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Each app's demo data, in dependency order: orders need the products.
         products = demo_products_create(actor=ACTOR)
-        orders = order_seed_demo(actor=ACTOR)
+        orders = demo_orders_create(actor=ACTOR)
         self.stdout.write(
             f"Demo data: {len(products)} product(s) created, {len(orders)} order(s) placed."
         )
