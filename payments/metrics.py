@@ -2,15 +2,14 @@
 
 from prometheus_client import Counter
 
-# succeeded / rejected / ignored: the recorded Payment outcome; the others recorded nothing.
-WEBHOOK_OUTCOMES = (
-    "succeeded",
-    "rejected",
-    "ignored",
-    "duplicate",
-    "invalid_signature",
-    "invalid_request",
-)
+from payments.models import PaymentOutcome
+
+# Calls that recorded nothing, by why: a used event id, a bad signature, any other bad request.
+DUPLICATE = "duplicate"
+INVALID_SIGNATURE = "invalid_signature"
+INVALID_REQUEST = "invalid_request"
+# The recorded outcomes (a Payment row each) come first.
+WEBHOOK_OUTCOMES = (*PaymentOutcome.values, DUPLICATE, INVALID_SIGNATURE, INVALID_REQUEST)
 WEBHOOK_EVENTS = Counter(
     "webstore_webhook_events_total",
     "Payment webhook calls, by outcome: " + ", ".join(WEBHOOK_OUTCOMES) + ".",

@@ -1,6 +1,7 @@
 """Processing of payment webhook events: at most once per event id, in one transaction."""
 
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,11 +16,27 @@ from payments.exceptions import (
     PaymentAmountMismatch,
     PaymentRejected,
 )
+from payments.metrics import DUPLICATE
 from payments.models import PAYMENT_SUCCEEDED, Payment
+from payments.selectors import payment_event_processed
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_ACTOR = "payment-webhook"
+
+
+@dataclass(frozen=True)
+class PaymentEventResult:
+    """What payment_event_receive did with an event, and the error to answer with, if any.
+
+    `outcome` is the recorded Payment's outcome (succeeded, rejected, ignored) or DUPLICATE.
+    `error` is the rejection (the payment is recorded, for staff review) or, for a duplicate,
+    EventAlreadyProcessed; None when the event is answered with its record.
+    """
+
+    outcome: str
+    payment: Payment | None = None
+    error: PaymentRejected | EventAlreadyProcessed | None = None
 
 
 def payment_event_receive(
@@ -30,59 +47,56 @@ def payment_event_receive(
     amount: Decimal | None,
     currency: str,
     payload: str,
-) -> Payment:
-    """Processes a verified webhook event once and returns its committed record.
+) -> PaymentEventResult:
+    """Processes a verified webhook event at most once, in one transaction; returns the result.
 
     A `payment.succeeded` event for a PENDING order of the same amount and currency pays the
     order; one for an order that is not PENDING, or of another amount or currency, is recorded
-    as rejected and then raised as OrderNotPayable or PaymentAmountMismatch (the record stays
-    committed: staff review it). Other event types are recorded as ignored. Raises
-    EventAlreadyProcessed for a used event id and OrderNotFound (recording nothing, so a retry
-    can succeed).
-
-    Call it outside any transaction: a rejection must commit before it is raised.
+    as rejected with OrderNotPayable or PaymentAmountMismatch to answer with (staff review it).
+    Other event types are recorded as ignored. A used event id records nothing and is answered
+    with EventAlreadyProcessed. Raises OrderNotFound (recording nothing, so a retry can succeed).
     """
-    if Payment.objects.filter(event_id=event_id).exists():
-        raise EventAlreadyProcessed(event_id)
-    payment, rejection = _payment_record(
-        event_id=event_id,
-        event=event,
-        order_id=order_id,
-        amount=amount,
-        currency=currency,
-        payload=payload,
-    )
-    # payment_succeeded, payment_rejected (a warning: staff review it) or payment_ignored.
-    logger.log(
-        logging.WARNING if rejection is not None else logging.INFO,
-        f"payment_{payment.outcome}",
-        extra={
-            "event_id": event_id,
-            "event_type": event,
-            "order_id": order_id,
-            "amount": None if amount is None else str(amount),
-            "currency": currency,
-            "reason": payment.reason,
-        },
-    )
-    if rejection is not None:
-        raise rejection
-    return payment
+    if payment_event_processed(event_id=event_id):
+        return PaymentEventResult(outcome=DUPLICATE, error=EventAlreadyProcessed(event_id))
+    with transaction.atomic():
+        # Lock the order first: every path that changes an order locks its row before anything
+        # else, so concurrent deliveries, cancels and status changes serialize here.
+        order = order_get(order_id=order_id, for_update=True)
+        result = _payment_record(
+            order,
+            event_id=event_id,
+            event=event,
+            amount=amount,
+            currency=currency,
+            payload=payload,
+        )
+    if result.payment is not None:
+        # payment_succeeded, payment_rejected (a warning: staff review it) or payment_ignored.
+        logger.log(
+            logging.WARNING if result.error is not None else logging.INFO,
+            f"payment_{result.outcome}",
+            extra={
+                "event_id": event_id,
+                "event_type": event,
+                "order_id": order_id,
+                "amount": None if amount is None else str(amount),
+                "currency": currency,
+                "reason": result.payment.reason,
+            },
+        )
+    return result
 
 
-@transaction.atomic
 def _payment_record(
+    order: Order,
     *,
     event_id: str,
     event: str,
-    order_id: int,
     amount: Decimal | None,
     currency: str,
     payload: str,
-) -> tuple[Payment, PaymentRejected | None]:
-    # Lock the order first: every path that changes an order locks its row before anything
-    # else, so concurrent deliveries, cancels and status changes serialize here.
-    order = order_get(order_id=order_id, for_update=True)
+) -> PaymentEventResult:
+    # `order` is locked by the caller's transaction; paying it moves that same row.
     rejection = _payment_rejection(order, event=event, amount=amount, currency=currency)
     if event != PAYMENT_SUCCEEDED:
         outcome, reason = Payment.Outcome.IGNORED, ""
@@ -92,7 +106,7 @@ def _payment_record(
         outcome, reason = Payment.Outcome.SUCCEEDED, ""
     try:
         # The unique event id is the real replay guard: a concurrent delivery of the same id
-        # that passed the pre-check fails here, and the savepoint turns that into a clean 400.
+        # that passed the pre-check fails here, and the savepoint keeps the transaction usable.
         with transaction.atomic():
             payment = Payment.objects.create(
                 order=order,
@@ -106,13 +120,16 @@ def _payment_record(
                 payload=payload,
             )
     except IntegrityError:
-        if Payment.objects.filter(event_id=event_id).exists():
-            raise EventAlreadyProcessed(event_id) from None
+        if payment_event_processed(event_id=event_id):
+            return PaymentEventResult(outcome=DUPLICATE, error=EventAlreadyProcessed(event_id))
         raise
     if outcome == Payment.Outcome.SUCCEEDED:
-        # Paying moves the row locked above; it is not read again.
         payment.order = order_transition(order=order, status=Order.Status.PAID, actor=WEBHOOK_ACTOR)
-    return payment, rejection if outcome == Payment.Outcome.REJECTED else None
+    return PaymentEventResult(
+        outcome=outcome,
+        payment=payment,
+        error=rejection if outcome == Payment.Outcome.REJECTED else None,
+    )
 
 
 def _payment_rejection(

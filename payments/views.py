@@ -2,15 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
-from django.utils.decorators import method_decorator
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from payments.exceptions import EventAlreadyProcessed, InvalidWebhookSignature, PaymentRejected
-from payments.metrics import WEBHOOK_EVENTS
+from payments.exceptions import InvalidWebhookSignature
+from payments.metrics import INVALID_REQUEST, INVALID_SIGNATURE, WEBHOOK_EVENTS
 from payments.openapi import webhook_schema
 from payments.serializers import (
     PaymentEventSerializer,
@@ -20,23 +18,10 @@ from payments.serializers import (
 )
 from payments.services import payment_event_receive
 from payments.signatures import webhook_signature_verify
-from webstore.api.exceptions import DomainError
+from webstore.api.exceptions import DomainError, domain_error_response
 from webstore.api.parsers import JSONParser, RequestTooLarge
 
-# The `outcome` label of a call that raised; the first matching class wins. Calls that
-# succeed are labelled with their recorded outcome (succeeded or ignored). Database outages
-# are not webhook outcomes: they show as 503 in the request metrics.
-_OUTCOME_BY_ERROR = (
-    (InvalidWebhookSignature, "invalid_signature"),
-    (EventAlreadyProcessed, "duplicate"),
-    (PaymentRejected, "rejected"),
-    ((DomainError, APIException), "invalid_request"),
-)
 
-
-# A rejected payment is committed before its 409 is raised; even with ATOMIC_REQUESTS on, no
-# request-wide transaction may roll that record back.
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PaymentWebhookView(APIView):
     """POST /webhooks/payment: the payment provider's signed events, each processed once."""
 
@@ -59,16 +44,24 @@ class PaymentWebhookView(APIView):
         event_id = event_id_parse(request.headers.get("X-Event-Id"))
         event = PaymentEventSerializer(data=webhook_body_parse(body))
         event.is_valid(raise_exception=True)
-        payment = payment_event_receive(
+        result = payment_event_receive(
             event_id=event_id, payload=body.decode("utf-8"), **event.validated_data
         )
-        WEBHOOK_EVENTS.labels(outcome=payment.outcome).inc()
-        return Response(PaymentResultSerializer(payment).data)
+        WEBHOOK_EVENTS.labels(outcome=result.outcome).inc()
+        if result.error is not None:
+            # Answered, not raised: a rejected payment stays recorded even when the request
+            # runs in one transaction (ATOMIC_REQUESTS), which a raised error would roll back.
+            return domain_error_response(result.error)
+        return Response(PaymentResultSerializer(result.payment).data)
 
     def handle_exception(self, exc):
-        outcome = next((name for kind, name in _OUTCOME_BY_ERROR if isinstance(exc, kind)), None)
-        if outcome is not None:
-            WEBHOOK_EVENTS.labels(outcome=outcome).inc()
+        # Refused before the service decided anything. Database outages are not webhook
+        # outcomes: they show as 503 in the request metrics.
+        if isinstance(exc, (DomainError, APIException)):
+            refused = (
+                INVALID_SIGNATURE if isinstance(exc, InvalidWebhookSignature) else INVALID_REQUEST
+            )
+            WEBHOOK_EVENTS.labels(outcome=refused).inc()
         return super().handle_exception(exc)
 
     @staticmethod

@@ -62,12 +62,21 @@ _STATUS_BY_KIND = (
 )
 
 
+def domain_error_response(error: DomainError) -> Response:
+    """The contract's answer to a domain error: its kind's status and `{"detail": ...}`.
+
+    For a view that answers with an error yet keeps what its request wrote (a payment recorded
+    as rejected); raising the error instead also rolls back an ATOMIC_REQUESTS transaction.
+    """
+    code = next(code for kind, code in _STATUS_BY_KIND if isinstance(error, kind))
+    return Response({"detail": error.detail}, status=code)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Maps domain, validation and database-outage errors to `{"detail": ...}` responses."""
     if isinstance(exc, DomainError):
         set_rollback()
-        code = next(code for kind, code in _STATUS_BY_KIND if isinstance(exc, kind))
-        return Response({"detail": exc.detail}, status=code)
+        return domain_error_response(exc)
     if isinstance(exc, ValidationError):
         set_rollback()
         return Response({"detail": exc.detail}, status=status.HTTP_400_BAD_REQUEST)
