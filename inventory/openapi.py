@@ -3,21 +3,38 @@
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from inventory.serializers import ProductBulkUpdateItemSerializer, ProductSerializer
+from inventory.exceptions import (
+    BulkProductsNotFound,
+    BulkSkuConflict,
+    ProductChanged,
+    ProductNotFound,
+    SkuConflict,
+)
+from inventory.serializers import (
+    ProductBulkUpdateItemSerializer,
+    ProductBulkUpdateSerializer,
+    ProductSerializer,
+    product_bulk_create_serializer,
+)
+from webstore.access.openapi import READ_ERRORS, WRITE_ERRORS
 from webstore.api.fields import MAX_BULK_ITEMS
 from webstore.api.openapi import (
-    BODY_ERRORS,
+    BODY_LIMITS,
     ETAG_HEADER,
+    IF_MATCH_PARAMETER,
+    INVALID_BODY,
+    LINK_HEADER,
+    QUERY_ERRORS,
+    ErrorExample,
+    body_errors,
+    error_response,
+    raised_by,
+    request_example,
+)
+from webstore.idempotency.openapi import (
     IDEMPOTENCY_ERRORS,
     IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
     IDEMPOTENCY_KEY_PARAMETER,
-    IF_MATCH_PARAMETER,
-    LINK_HEADER,
-    QUERY_ERRORS,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_response,
-    example,
 )
 
 
@@ -43,47 +60,34 @@ class PriceFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
-NOT_FOUND = {
-    404: error_response(
-        "No live product has this id (never existed, or archived).",
-        example("Not found", {"detail": "Product with ID 999 not found"}, status_code=404),
-        message_only=True,
-    )
-}
-SKU_CONFLICT = {
-    409: error_response(
-        "Another live product already uses this SKU.",
-        example(
-            "Duplicate SKU",
-            {"detail": "Product with SKU 'PROD-001' already exists"},
-            status_code=409,
-        ),
-        message_only=True,
-    )
-}
-CREATE_EXAMPLE = example(
-    "New product", {"sku": "PROD-001", "name": "Laptop", "price": 999.99, "stock": 50}, request=True
+NEW_PRODUCT = {"sku": "PROD-001", "name": "Laptop", "price": 999.99, "stock": 50}
+NOT_FOUND = error_response(
+    "No live product has this id (never existed, or archived).",
+    ErrorExample("Not found", ProductNotFound(999)),
 )
-UPDATE_EXAMPLE = example("Reprice and restock", {"price": 899.99, "stock": 45}, request=True)
+DUPLICATE_SKU_EXAMPLE = ErrorExample("Duplicate SKU", SkuConflict("PROD-001"))
+SKU_CONFLICT = error_response("Another live product already uses this SKU.", DUPLICATE_SKU_EXAMPLE)
+BODY_ERRORS = body_errors(
+    INVALID_BODY,
+    ErrorExample(
+        "Validation error",
+        raised_by(
+            ProductSerializer(data={**NEW_PRODUCT, "price": "999.999"}).is_valid,
+            raise_exception=True,
+        ),
+    ),
+)
+CREATE_EXAMPLE = request_example("New product", NEW_PRODUCT)
+UPDATE_EXAMPLE = request_example("Reprice and restock", {"price": 899.99, "stock": 45})
 UPDATE_DESCRIPTION = (
     "Partial update: only the fields sent change (PUT and PATCH behave alike). A new `stock` "
     "is recorded in the stock ledger as an adjustment. Send the `ETag` of your last read in "
     "`If-Match` to update only if nobody changed the product since (412 otherwise)."
 )
-CHANGED = {
-    412: error_response(
-        "`If-Match` does not match the product's current ETag: it changed since you read it.",
-        example(
-            "Stale ETag",
-            {
-                "detail": "Product with ID 1 has changed since it was read (If-Match does not "
-                "match its ETag); read it again and retry."
-            },
-            status_code=412,
-        ),
-        message_only=True,
-    )
-}
+CHANGED = error_response(
+    "`If-Match` does not match the product's current ETag: it changed since you read it.",
+    ErrorExample("Stale ETag", ProductChanged(1)),
+)
 UPDATE_RESPONSES = {
     200: ProductSerializer,
     **BODY_ERRORS,
@@ -111,16 +115,11 @@ product_schema = extend_schema_view(
         responses={
             201: ProductSerializer,
             **BODY_ERRORS,
-            409: error_response(
+            **error_response(
                 "Another live product already uses this SKU, or a request with the same "
                 "Idempotency-Key is still running.",
-                example(
-                    "Duplicate SKU",
-                    {"detail": "Product with SKU 'PROD-001' already exists"},
-                    status_code=409,
-                ),
+                DUPLICATE_SKU_EXAMPLE,
                 IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
-                message_only=True,
             ),
             **IDEMPOTENCY_ERRORS,
             **WRITE_ERRORS,
@@ -164,47 +163,44 @@ BULK_NOTE = (
     "items by their index in the request. Only POST and PATCH exist on this path (GET, PUT, "
     "DELETE → 405)."
 )
+INVALID_ITEMS = "Invalid items, by index (or a body that is not a list)."
 product_bulk_create_schema = extend_schema(
     tags=["products"],
     summary="Create many products",
     description=f"Creates every product or none; each starts its stock ledger. {BULK_NOTE}",
     request=ProductSerializer(many=True),
     examples=[
-        example(
+        request_example(
             "Two products",
-            [
-                {"sku": "PROD-001", "name": "Laptop", "price": 999.99, "stock": 50},
-                {"sku": "PROD-002", "name": "Mouse", "price": 19.99, "stock": 200},
-            ],
-            request=True,
-        ),
-        example(
-            "Invalid items",
-            {
-                "detail": {
-                    "1": {"price": ["Ensure that there are no more than 2 decimal places."]},
-                    "4": {"sku": ["This field is required."]},
-                }
-            },
-            status_code=400,
-        ),
-        example(
-            "SKU conflicts",
-            {
-                "detail": {
-                    "0": "Product with SKU 'PROD-001' already exists",
-                    "3": "Product with SKU 'PROD-009' already exists",
-                }
-            },
-            status_code=409,
+            [NEW_PRODUCT, {"sku": "PROD-002", "name": "Mouse", "price": 19.99, "stock": 200}],
         ),
     ],
     responses={
         201: ProductSerializer(many=True),
-        400: error_response("Invalid items, by index (or a body that is not a list)."),
-        409: error_response("SKUs already taken (or repeated in this request), by index."),
-        413: BODY_ERRORS[413],
-        415: BODY_ERRORS[415],
+        **error_response(
+            INVALID_ITEMS,
+            ErrorExample(
+                "Invalid items",
+                raised_by(
+                    product_bulk_create_serializer(
+                        data=[
+                            NEW_PRODUCT,
+                            {**NEW_PRODUCT, "price": "999.999"},
+                            {"name": "Mouse", "price": 19.99},
+                        ]
+                    ).is_valid,
+                    raise_exception=True,
+                ),
+            ),
+        ),
+        **error_response(
+            "SKUs already taken (or repeated in this request), by index.",
+            ErrorExample(
+                "SKU conflicts",
+                BulkSkuConflict({0: SkuConflict("PROD-001"), 3: SkuConflict("PROD-009")}),
+            ),
+        ),
+        **BODY_LIMITS,
         **WRITE_ERRORS,
     },
 )
@@ -215,20 +211,31 @@ product_bulk_update_schema = extend_schema(
     f"changes are recorded in the stock ledger as adjustments. An id may appear once. {BULK_NOTE}",
     request=ProductBulkUpdateItemSerializer(many=True),
     examples=[
-        example(
-            "Reprice one, restock another",
-            [{"id": 1, "price": 899.99}, {"id": 2, "stock": 250}],
-            request=True,
+        request_example(
+            "Reprice one, restock another", [{"id": 1, "price": 899.99}, {"id": 2, "stock": 250}]
         ),
-        example("Unknown ids", {"detail": {"1": "Product with ID 999 not found"}}, status_code=404),
     ],
     responses={
         200: ProductSerializer(many=True),
-        400: error_response("Invalid items, by index (or a body that is not a list)."),
-        404: error_response("Items naming missing or archived products, by index."),
-        409: error_response("SKUs already taken by other live products, by index."),
-        413: BODY_ERRORS[413],
-        415: BODY_ERRORS[415],
+        **error_response(
+            INVALID_ITEMS,
+            ErrorExample(
+                "Repeated id",
+                raised_by(
+                    ProductBulkUpdateSerializer(data=[{"id": 1, "stock": 5}, {"id": 1}]).is_valid,
+                    raise_exception=True,
+                ),
+            ),
+        ),
+        **error_response(
+            "Items naming missing or archived products, by index.",
+            ErrorExample("Unknown ids", BulkProductsNotFound({1: ProductNotFound(999)})),
+        ),
+        **error_response(
+            "SKUs already taken by other live products, by index.",
+            ErrorExample("SKU conflicts", BulkSkuConflict({1: SkuConflict("PROD-002")})),
+        ),
+        **BODY_LIMITS,
         **WRITE_ERRORS,
     },
 )

@@ -1,71 +1,52 @@
 """OpenAPI description of the orders endpoints (kept out of the views to keep them short)."""
 
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from inventory.exceptions import InsufficientStock, ProductNotFound
+from orders.exceptions import InvalidStatusTransition, OrderNotCancelable, OrderNotFound
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
+from webstore.access.openapi import READ_ERRORS, WRITE_ERRORS
 from webstore.api.openapi import (
-    BODY_ERRORS,
+    INVALID_BODY,
+    LINK_HEADER,
+    QUERY_ERRORS,
+    ErrorExample,
+    body_errors,
+    error_response,
+    raised_by,
+    request_example,
+)
+from webstore.idempotency.openapi import (
     IDEMPOTENCY_ERRORS,
     IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
     IDEMPOTENCY_KEY_PARAMETER,
-    LINK_HEADER,
-    QUERY_ERRORS,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_response,
-    example,
 )
 
-ORDER_NOT_FOUND = {
-    404: error_response(
-        "No order has this id.",
-        example("Not found", {"detail": "Order with ID 999 not found"}, status_code=404),
-        message_only=True,
-    )
-}
-INVALID_TRANSITION_EXAMPLE = example(
-    "Invalid transition",
-    {
-        "detail": {
-            "error": "Invalid status transition",
-            "current_status": "SHIPPED",
-            "requested_status": "PAID",
-            "message": "Cannot transition from SHIPPED to PAID",
-        }
-    },
-    status_code=400,
-)
-InsufficientStockSerializer = inline_serializer(
-    "InsufficientStockError",
-    fields={
-        "detail": inline_serializer(
-            "InsufficientStockDetail",
-            fields={
-                "error": serializers.CharField(),
-                "requested": serializers.IntegerField(),
-                "available": serializers.IntegerField(),
-                "product_id": serializers.IntegerField(),
-            },
-        )
-    },
+ORDER_NOT_FOUND = error_response(
+    "No order has this id.", ErrorExample("Not found", OrderNotFound(999))
 )
 PLACE_ERRORS = {
-    **BODY_ERRORS,
-    404: error_response(
-        "The product does not exist or is archived.",
-        example("Product not found", {"detail": "Product with ID 999 not found"}, status_code=404),
-        message_only=True,
+    **body_errors(
+        INVALID_BODY,
+        ErrorExample(
+            "Validation error",
+            raised_by(
+                OrderCreateSerializer(data={"product_id": 1, "quantity": 0}).is_valid,
+                raise_exception=True,
+            ),
+        ),
     ),
-    409: OpenApiResponse(
-        response=InsufficientStockSerializer,
-        description='Not enough stock; nothing was reserved. (Also 409 `{"detail": "..."}` '
-        "while a request with the same Idempotency-Key is still running.)",
+    **error_response(
+        "The product does not exist or is archived.",
+        ErrorExample("Product not found", ProductNotFound(999)),
+    ),
+    **error_response(
+        "Not enough stock; nothing was reserved. Or a request with the same Idempotency-Key is "
+        "still running.",
+        ErrorExample(
+            "Insufficient stock", InsufficientStock(product_id=1, requested=10, available=5)
+        ),
+        IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
     ),
     **IDEMPOTENCY_ERRORS,
     **WRITE_ERRORS,
@@ -76,18 +57,24 @@ STATUS_DESCRIPTION = (
     "returns the units to stock, exactly like DELETE."
 )
 STATUS_ERRORS = {
-    **BODY_ERRORS,
-    400: error_response(
+    **body_errors(
         "Invalid body, or a transition the status machine forbids.",
-        INVALID_TRANSITION_EXAMPLE,
-        example(
-            "Other field", {"detail": {"quantity": ["This field is read-only."]}}, status_code=400
+        ErrorExample(
+            "Invalid transition",
+            InvalidStatusTransition(current_status="SHIPPED", requested_status="PAID"),
+        ),
+        ErrorExample(
+            "Other field",
+            raised_by(
+                OrderStatusSerializer(data={"status": "PAID", "quantity": 3}).is_valid,
+                raise_exception=True,
+            ),
         ),
     ),
     **ORDER_NOT_FOUND,
     **WRITE_ERRORS,
 }
-STATUS_EXAMPLE = example("Mark paid", {"status": "PAID"}, request=True)
+STATUS_EXAMPLE = request_example("Mark paid", {"status": "PAID"})
 
 order_schema = extend_schema_view(
     list=extend_schema(
@@ -105,22 +92,7 @@ order_schema = extend_schema_view(
         "at the current price, all in one transaction: stock is never oversold.",
         request=OrderCreateSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        examples=[
-            example("One laptop", {"product_id": 1, "quantity": 2}, request=True),
-            example(
-                "Insufficient stock",
-                {
-                    "detail": {
-                        "error": "Insufficient stock",
-                        "requested": 10,
-                        "available": 5,
-                        "product_id": 1,
-                    }
-                },
-                status_code=409,
-            ),
-            IDEMPOTENCY_IN_FLIGHT_EXAMPLE,
-        ],
+        examples=[request_example("One laptop", {"product_id": 1, "quantity": 2})],
         responses={201: OrderSerializer, **PLACE_ERRORS},
     ),
     retrieve=extend_schema(
@@ -151,19 +123,9 @@ order_schema = extend_schema_view(
         "CANCELED orders cannot be canceled.",
         responses={
             204: None,
-            400: error_response(
+            **error_response(
                 "The order is SHIPPED or already CANCELED.",
-                example(
-                    "Shipped",
-                    {
-                        "detail": {
-                            "error": "Order cannot be canceled",
-                            "current_status": "SHIPPED",
-                            "message": "Orders with status SHIPPED cannot be canceled",
-                        }
-                    },
-                    status_code=400,
-                ),
+                ErrorExample("Shipped", OrderNotCancelable(order_id=1, current_status="SHIPPED")),
             ),
             **ORDER_NOT_FOUND,
             **WRITE_ERRORS,

@@ -1,17 +1,32 @@
 """OpenAPI description of the payment webhook (kept out of the view to keep it short)."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    PolymorphicProxySerializer,
-    extend_schema,
-    inline_serializer,
-)
-from rest_framework import serializers
+from decimal import Decimal
 
-from payments.serializers import PaymentEventSerializer, PaymentResultSerializer
-from webstore.api.openapi import BODY_ERRORS, error_response, example
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+
+from orders.exceptions import OrderNotFound
+from orders.models import Order
+from payments.exceptions import (
+    EventAlreadyProcessed,
+    InvalidWebhookSignature,
+    MissingEventId,
+    OrderNotPayable,
+    PaymentAmountMismatch,
+)
+from payments.models import PAYMENT_SUCCEEDED, Payment
+from payments.serializers import (
+    PaymentEventSerializer,
+    PaymentResultSerializer,
+    webhook_body_parse,
+)
+from webstore.api.openapi import (
+    TOO_LARGE,
+    ErrorExample,
+    error_response,
+    raised_by,
+    request_example,
+)
 
 DESCRIPTION = """
 Called by the payment provider. A `payment.succeeded` event for a PENDING order whose
@@ -61,34 +76,19 @@ HEADERS = [
     ),
 ]
 
-NotPayableSerializer = inline_serializer(
-    "OrderNotPayableError",
-    fields={
-        "detail": inline_serializer(
-            "OrderNotPayableDetail",
-            fields={
-                "error": serializers.CharField(),
-                "order_id": serializers.IntegerField(),
-                "current_status": serializers.CharField(),
-            },
-        )
-    },
-)
-AmountMismatchSerializer = inline_serializer(
-    "PaymentAmountMismatchError",
-    fields={
-        "detail": inline_serializer(
-            "PaymentAmountMismatchDetail",
-            fields={
-                "error": serializers.CharField(),
-                "order_id": serializers.IntegerField(),
-                "expected": serializers.DecimalField(max_digits=20, decimal_places=2),
-                "received": serializers.DecimalField(max_digits=12, decimal_places=2),
-                "currency": serializers.CharField(help_text="The currency received."),
-            },
-        )
-    },
-)
+
+def _result_example(name: str, outcome: str, event_type: str, order_status: str):
+    """A 200 answer as the view serializes it, for an event about order 123."""
+    payment = Payment(
+        outcome=outcome, event_type=event_type, order=Order(pk=123, status=order_status)
+    )
+    return OpenApiExample(
+        name,
+        value=dict(PaymentResultSerializer(payment).data),
+        response_only=True,
+        status_codes=["200"],
+    )
+
 
 webhook_schema = extend_schema(
     tags=["webhooks"],
@@ -98,111 +98,65 @@ webhook_schema = extend_schema(
     parameters=HEADERS,
     request=PaymentEventSerializer,
     examples=[
-        example(
+        request_example(
             "Payment succeeded",
-            {"event": "payment.succeeded", "order_id": 123, "amount": 99.99, "currency": "USD"},
-            request=True,
+            {"event": PAYMENT_SUCCEEDED, "order_id": 123, "amount": 99.99, "currency": "USD"},
         ),
-        example("Payment failed", {"event": "payment.failed", "order_id": 123}, request=True),
+        request_example("Payment failed", {"event": "payment.failed", "order_id": 123}),
     ],
     responses={
         200: OpenApiResponse(
             response=PaymentResultSerializer,
             description="Processed: the order is PAID, or the event type was recorded and ignored.",
             examples=[
-                example(
-                    "Paid",
-                    {
-                        "status": "success",
-                        "message": "Payment processed successfully",
-                        "order_id": 123,
-                        "order_status": "PAID",
-                    },
-                    status_code=200,
-                ),
-                example(
-                    "Ignored",
-                    {
-                        "status": "ignored",
-                        "message": "Event type 'payment.failed' is not handled",
-                        "order_id": 123,
-                        "order_status": "PENDING",
-                    },
-                    status_code=200,
-                ),
+                _result_example("Paid", Payment.Outcome.SUCCEEDED, PAYMENT_SUCCEEDED, "PAID"),
+                _result_example("Ignored", Payment.Outcome.IGNORED, "payment.failed", "PENDING"),
             ],
         ),
-        400: error_response(
+        **error_response(
             "Missing or invalid `X-Event-Id`, an event id already processed, or an invalid body "
             "(not JSON, missing or wrongly typed fields, unknown fields). Nothing is recorded.",
-            example("Missing event id", {"detail": "Missing X-Event-Id header"}, status_code=400),
-            example(
+            ErrorExample("Missing event id", MissingEventId()),
+            ErrorExample(
                 "Event already processed",
-                {
-                    "detail": {
-                        "error": "Event already processed",
-                        "event_id": "9b2f6c1e-8d0a-4c39-9a57-2f1f0b6f4e11",
-                    }
-                },
-                status_code=400,
+                EventAlreadyProcessed("9b2f6c1e-8d0a-4c39-9a57-2f1f0b6f4e11"),
             ),
-            example(
+            ErrorExample(
                 "Validation error",
-                {"detail": {"amount": ["This field is required."]}},
-                status_code=400,
+                raised_by(
+                    PaymentEventSerializer(
+                        data={"event": PAYMENT_SUCCEEDED, "order_id": 123}
+                    ).is_valid,
+                    raise_exception=True,
+                ),
             ),
-            example(
-                "Malformed JSON",
-                {"detail": "JSON parse error - Expecting value: line 1 column 1 (char 0)"},
-                status_code=400,
-            ),
+            ErrorExample("Malformed JSON", raised_by(webhook_body_parse, b"not json")),
         ),
-        401: error_response(
+        **error_response(
             "Signature missing or wrong, or the timestamp outside the tolerance. Nothing is "
             "recorded.",
-            example("Bad signature", {"detail": "Invalid webhook signature"}, status_code=401),
-            message_only=True,
+            ErrorExample("Bad signature", InvalidWebhookSignature("missing")),
         ),
-        404: error_response(
+        **error_response(
             "No order has this id. Nothing is recorded, so a retry can succeed.",
-            example("Order not found", {"detail": "Order with ID 123 not found"}, status_code=404),
-            message_only=True,
+            ErrorExample("Order not found", OrderNotFound(123)),
         ),
-        409: OpenApiResponse(
-            response=PolymorphicProxySerializer(
-                component_name="PaymentRejectedError",
-                serializers=[NotPayableSerializer, AmountMismatchSerializer],
-                resource_type_field_name=None,
+        **error_response(
+            "Recorded for staff review, the event id is consumed, and the order is untouched: it "
+            "is not PENDING, or the amount or currency differs from the order.",
+            ErrorExample(
+                "Order not payable", OrderNotPayable(order_id=123, current_status="CANCELED")
             ),
-            description="Recorded for staff review, the event id is consumed, and the order is "
-            "untouched: it is not PENDING, or the amount or currency differs from the order.",
-            examples=[
-                example(
-                    "Order not payable",
-                    {
-                        "detail": {
-                            "error": "Order not payable",
-                            "order_id": 123,
-                            "current_status": "CANCELED",
-                        }
-                    },
-                    status_code=409,
+            ErrorExample(
+                "Amount mismatch",
+                PaymentAmountMismatch(
+                    order_id=123,
+                    expected=Decimal("100.00"),
+                    received=Decimal("90.00"),
+                    currency="USD",
                 ),
-                example(
-                    "Amount mismatch",
-                    {
-                        "detail": {
-                            "error": "Payment amount mismatch",
-                            "order_id": 123,
-                            "expected": 100.0,
-                            "received": 90.0,
-                            "currency": "USD",
-                        }
-                    },
-                    status_code=409,
-                ),
-            ],
+            ),
         ),
-        413: BODY_ERRORS[413],
+        **TOO_LARGE,
     },
 )

@@ -1,6 +1,5 @@
 """The payment webhook: verify the signature on the raw body, parse, process once, answer."""
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
@@ -69,5 +68,4 @@ class PaymentWebhookView(APIView):
         try:
             return request.body
         except RequestDataTooBig:
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            raise RequestTooLarge(f"Request body too large (limit {limit} bytes).") from None
+            raise RequestTooLarge() from None

@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["webstore.api.filters.QueryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "webstore.api.pagination.SkipLimitPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "webstore.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "webstore.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "LIST_SERIALIZER_ERRORS_AS_DICT": True,
@@ -230,7 +230,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "webstore.api.openapi.strip_trailing_slashes",
-        "webstore.api.openapi.document_service_unavailable",
     ],
 }
 

@@ -1,9 +1,9 @@
 """API-key authentication for DRF: `Authorization: Bearer <key>` or `X-API-Key: <key>`."""
 
 from django.conf import settings
-from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from webstore.access.exceptions import InvalidApiKey, MalformedAuthorization, RevokedApiKey
 from webstore.access.models import ApiKey
 from webstore.access.selectors import api_key_get_by_secret
 
@@ -26,9 +26,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         api_key = api_key_get_by_secret(secret=secret)
         if api_key is None:
-            raise exceptions.AuthenticationFailed("Invalid API key.")
+            raise InvalidApiKey()
         if api_key.is_revoked:
-            raise exceptions.PermissionDenied("API key has been revoked.")
+            raise RevokedApiKey()
         return (None, api_key)
 
     def authenticate_header(self, request):
@@ -39,13 +39,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if header and header[0].lower() == self.keyword.lower().encode():
             if len(header) != 2:
-                raise exceptions.AuthenticationFailed(
-                    "Invalid Authorization header: use 'Bearer <key>'."
-                )
+                raise MalformedAuthorization()
             try:
                 return header[1].decode()
             except UnicodeDecodeError:
-                raise exceptions.AuthenticationFailed("Invalid API key.") from None
+                raise InvalidApiKey() from None
         return request.META.get("HTTP_X_API_KEY") or None
 
 

@@ -1,10 +1,10 @@
 """Who may call what: reads are public, writes need an API key when REQUIRE_API_KEY is on."""
 
 from django.conf import settings
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from webstore.access.authentication import request_api_key
+from webstore.access.exceptions import ApiKeyRequired
 
 
 class ApiKeyRequiredForWrites(BasePermission):
@@ -14,8 +14,5 @@ class ApiKeyRequiredForWrites(BasePermission):
         if request.method in SAFE_METHODS or not settings.REQUIRE_API_KEY:
             return True
         if request_api_key(request) is None:
-            raise NotAuthenticated(
-                "An API key is required for writes: send 'Authorization: Bearer <key>' or "
-                "'X-API-Key: <key>'."
-            )
+            raise ApiKeyRequired()
         return True

@@ -38,11 +38,15 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+UNKNOWN_FIELD = "Unknown field."
+READ_ONLY_FIELD = "This field is read-only."
+
+
 class RejectUnknownFieldsMixin:
     """Rejects body keys the serializer does not accept for writing.
 
-    A key that names a read-only field answers "This field is read-only."; any other unknown
-    key answers "Unknown field.". Errors are reported together with the field errors.
+    A key that names a read-only field answers READ_ONLY_FIELD; any other unknown key answers
+    UNKNOWN_FIELD. Errors are reported together with the field errors.
     """
 
     def to_internal_value(self, data):
@@ -51,7 +55,7 @@ class RejectUnknownFieldsMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             for key in data.keys() - writable:
                 known = key in self.fields
-                unknown[key] = ["This field is read-only." if known else "Unknown field."]
+                unknown[key] = [READ_ONLY_FIELD if known else UNKNOWN_FIELD]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:

@@ -6,10 +6,19 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
-LENGTH_REQUIRED_DETAIL = (
-    "Send the request body with a Content-Length header (chunked bodies are not supported)."
-)
+from webstore.api.exceptions import error_body
+
+
+class LengthRequired(APIException):
+    """The answer to a chunked request body."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = (
+        "Send the request body with a Content-Length header (chunked bodies are not supported)."
+    )
 
 
 class RequireContentLengthMiddleware:
@@ -25,10 +34,8 @@ class RequireContentLengthMiddleware:
 
     def __call__(self, request):
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-            return JsonResponse(
-                {"detail": LENGTH_REQUIRED_DETAIL},
-                status=411,
-            )
+            refusal = LengthRequired()
+            return JsonResponse(error_body(refusal), status=refusal.status_code)
         return self.get_response(request)
 
 

@@ -1,21 +1,44 @@
-"""Error response schemas and schema rules shared by the apps' OpenAPI descriptions.
+"""Error responses derived from the errors themselves, and schema rules shared by the apps.
+
+An error example is an instance (`ErrorExample("Not found", ProductNotFound(999))`), rendered
+as the exception handler answers it; `error_response` takes its status and body schema from
+the examples. So no error body is typed here or in an app's `openapi.py`.
 
 The schema is a contract that schemathesis checks against the running service (reliability/):
 every response code an operation can really give is documented, and request bodies say what
 the serializers really accept.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+import io
+import json
+from collections.abc import Callable
+from functools import cache
+
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     inline_serializer,
 )
-from rest_framework import serializers
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, UnsupportedMediaType, ValidationError
 
-from webstore.api.exceptions import SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
+from webstore.api.exceptions import (
+    SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+    DomainError,
+    error_body,
+    service_unavailable_body,
+)
+from webstore.api.fields import UNKNOWN_FIELD
+from webstore.api.middleware import LengthRequired
+from webstore.api.pagination import MAX_LIMIT, PageParams
+from webstore.api.parsers import JSONParser, RequestTooLarge
+from webstore.api.renderers import JSONRenderer
+
+WHAT_WENT_WRONG = "What went wrong."
 
 ErrorSerializer = inline_serializer(
     "Error",
@@ -28,81 +51,141 @@ ErrorSerializer = inline_serializer(
 )
 
 MessageErrorSerializer = inline_serializer(
-    "MessageError", fields={"detail": serializers.CharField(help_text="What went wrong.")}
+    "MessageError", fields={"detail": serializers.CharField(help_text=WHAT_WENT_WRONG)}
 )
 
 
-def error_response(description: str, *examples: OpenApiExample, message_only=False):
-    """A documented error response whose body is `{"detail": ...}`."""
-    return OpenApiResponse(
-        response=MessageErrorSerializer if message_only else ErrorSerializer,
-        description=description,
-        examples=list(examples),
+def raised_by(call: Callable, *args, **kwargs) -> APIException:
+    """The error `call(*args, **kwargs)` raises, to document a real answer rather than a copy."""
+    try:
+        call(*args, **kwargs)
+    except APIException as error:
+        return error
+    raise ValueError(f"{call} raised no API error for {args} {kwargs}")
+
+
+def request_example(name: str, value) -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+class ErrorExample(OpenApiExample):
+    """A documented error answer: `error` (a DomainError or DRF error) as the handler renders it."""
+
+    def __init__(self, name: str, error: DomainError | APIException):
+        body = json.loads(JSONRenderer().render(error_body(error)))
+        super().__init__(
+            name, value=body, response_only=True, status_codes=[str(error.status_code)]
+        )
+        self.error = error
+
+
+def error_response(description: str, *examples: ErrorExample) -> dict[int, OpenApiResponse]:
+    """One documented error answer, keyed by the status its examples share, for `responses`.
+
+    The body's schema is the one its examples' details share: a message, one error object (its
+    fields typed from the example), a choice of those, or else any JSON (`Error`).
+    """
+    codes = {example.error.status_code for example in examples}
+    if len(codes) != 1:
+        raise ValueError(f"{description!r}: the examples answer {codes or 'no'} status codes")
+    return {
+        codes.pop(): OpenApiResponse(
+            response=_body_schema(examples), description=description, examples=list(examples)
+        )
+    }
+
+
+def _body_schema(examples: tuple[ErrorExample, ...]):
+    shapes = []
+    for example in examples:
+        shape = _detail_shape(example)
+        if shape is None:
+            return ErrorSerializer
+        if shape not in shapes:
+            shapes.append(shape)
+    if len(shapes) == 1:
+        return shapes[0]
+    kinds = [type(example.error) for example in examples]
+    kind = next(base for base in kinds[0].__mro__ if all(issubclass(k, base) for k in kinds))
+    if not issubclass(kind, DomainError):
+        return ErrorSerializer
+    return _choice_serializer(f"{kind.__name__}Error", tuple(shapes))
+
+
+def _detail_shape(example: ErrorExample):
+    """A message, or an error object of fixed fields; None for free shapes (validation, bulk)."""
+    detail = example.value["detail"]
+    if isinstance(detail, str):
+        return MessageErrorSerializer
+    if isinstance(example.error, DomainError) and example.error.error is not None:
+        fields = tuple((name, type(value)) for name, value in detail.items())
+        return _error_object_serializer(type(example.error).__name__, fields)
+    return None
+
+
+_FIELD_BY_JSON_TYPE = {
+    bool: serializers.BooleanField,
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    str: serializers.CharField,
+}
+
+
+@cache
+def _error_object_serializer(name: str, fields: tuple[tuple[str, type], ...]):
+    # Cached: spectacular names a component by its serializer; one name, one class.
+    detail = inline_serializer(
+        f"{name}Detail",
+        fields={
+            field: _FIELD_BY_JSON_TYPE.get(kind, serializers.JSONField)() for field, kind in fields
+        },
+    )
+    return inline_serializer(f"{name}Error", fields={"detail": detail})
+
+
+@cache
+def _choice_serializer(name: str, shapes: tuple):
+    return PolymorphicProxySerializer(
+        component_name=name, serializers=list(shapes), resource_type_field_name=None
     )
 
 
-def example(name: str, value, *, status_code: int | None = None, request=False) -> OpenApiExample:
-    return OpenApiExample(
-        name,
-        value=value,
-        request_only=request,
-        response_only=not request,
-        status_codes=[str(status_code)] if status_code else None,
-    )
-
-
-VALIDATION_EXAMPLE = example(
-    "Validation error",
-    {"detail": {"price": ["Ensure that there are no more than 2 decimal places."]}},
-    status_code=400,
+# --- Request bodies and query parameters ------------------------------------------------------
+INVALID_BODY = (
+    "Invalid body: malformed JSON, wrong types, out-of-range values, unknown or read-only fields."
 )
-UNKNOWN_FIELD_EXAMPLE = example(
-    "Unknown field", {"detail": {"color": ["Unknown field."]}}, status_code=400
+UNKNOWN_FIELD_EXAMPLE = ErrorExample("Unknown field", ValidationError({"color": [UNKNOWN_FIELD]}))
+MALFORMED_JSON_EXAMPLE = ErrorExample(
+    "Malformed JSON", raised_by(JSONParser().parse, io.BytesIO(b"{x"))
 )
-MALFORMED_JSON_EXAMPLE = example(
-    "Malformed JSON",
-    {"detail": "JSON parse error - unexpected character: line 1 column 2 (char 1)"},
-    status_code=400,
+TOO_LARGE = error_response(
+    "Body larger than the configured limit.", ErrorExample("Too large", RequestTooLarge())
 )
-
-BODY_ERRORS = {
-    400: error_response(
-        "Invalid body: malformed JSON, wrong types, out-of-range values, unknown or read-only "
-        "fields.",
-        VALIDATION_EXAMPLE,
-        UNKNOWN_FIELD_EXAMPLE,
-        MALFORMED_JSON_EXAMPLE,
-    ),
-    413: error_response(
-        "Body larger than the configured limit.",
-        example(
-            "Too large",
-            {"detail": "Request body too large (limit 1048576 bytes)."},
-            status_code=413,
-        ),
-        message_only=True,
-    ),
-    415: error_response(
+BODY_LIMITS = {
+    **TOO_LARGE,
+    **error_response(
         "Body is not `application/json`.",
-        example(
-            "Wrong content type",
-            {"detail": 'Unsupported media type "text/plain" in request.'},
-            status_code=415,
-        ),
-        message_only=True,
+        ErrorExample("Wrong content type", UnsupportedMediaType("text/plain")),
     ),
 }
 
-QUERY_ERRORS = {
-    400: error_response(
-        "Invalid query parameter; `detail` names it.",
-        example(
-            "Bad limit",
-            {"detail": {"limit": ["Ensure this value is less than or equal to 1000."]}},
-            status_code=400,
-        ),
+
+def body_errors(description: str, *examples: ErrorExample) -> dict[int, OpenApiResponse]:
+    """The answers to a bad JSON body: 400 with `examples` plus the unknown-field and
+    malformed-JSON ones every body shares, 413 and 415."""
+    return {
+        **error_response(description, *examples, UNKNOWN_FIELD_EXAMPLE, MALFORMED_JSON_EXAMPLE),
+        **BODY_LIMITS,
+    }
+
+
+QUERY_ERRORS = error_response(
+    "Invalid query parameter; `detail` names it.",
+    ErrorExample(
+        "Bad limit",
+        raised_by(PageParams(data={"limit": MAX_LIMIT + 1}).is_valid, raise_exception=True),
     ),
-}
+)
 
 
 class RejectUnknownFieldsExtension(OpenApiSerializerExtension):
@@ -126,76 +209,7 @@ def strip_trailing_slashes(result, generator, request, public):
     return result
 
 
-# --- API keys, rate limits, idempotency, pagination, ETags ------------------------------------
-WRITE_ERRORS = {
-    401: error_response(
-        "No API key, or an unknown one (when the service requires keys for writes).",
-        example(
-            "Missing key",
-            {
-                "detail": "An API key is required for writes: send 'Authorization: Bearer <key>' "
-                "or 'X-API-Key: <key>'."
-            },
-            status_code=401,
-        ),
-        example("Unknown key", {"detail": "Invalid API key."}, status_code=401),
-        message_only=True,
-    ),
-    403: error_response(
-        "The API key was revoked.",
-        example("Revoked key", {"detail": "API key has been revoked."}, status_code=403),
-        message_only=True,
-    ),
-    429: error_response(
-        "Rate limit exceeded for this API key (or client IP); `Retry-After` says when to retry.",
-        example(
-            "Throttled",
-            {"detail": "Request was throttled. Expected available in 42 seconds."},
-            status_code=429,
-        ),
-        message_only=True,
-    ),
-}
-# Reads need no key, but a key that is sent must be valid (when keys are required).
-READ_ERRORS = {
-    401: error_response(
-        "An unknown API key was sent (reads need none, but a key sent is checked).",
-        example("Unknown key", {"detail": "Invalid API key."}, status_code=401),
-        message_only=True,
-    ),
-    403: error_response(
-        "A revoked API key was sent.",
-        example("Revoked key", {"detail": "API key has been revoked."}, status_code=403),
-        message_only=True,
-    ),
-    429: WRITE_ERRORS[429],
-}
-
-IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    description="Makes retries safe: the first response to this key (status and body, errors "
-    "included) is stored for 24 h and replayed, with `Idempotent-Replayed: true`, for the same "
-    "body. The same key with another body → 422; while the first request runs → 409. "
-    "1-255 printable ASCII characters; scoped to your API key and this endpoint.",
-)
-IDEMPOTENCY_IN_FLIGHT_EXAMPLE = example(
-    "Idempotency key in flight",
-    {"detail": "A request with this Idempotency-Key is still being processed; retry later."},
-    status_code=409,
-)
-IDEMPOTENCY_ERRORS = {
-    422: error_response(
-        "The Idempotency-Key was already used with a different body.",
-        example(
-            "Key reused",
-            {"detail": "This Idempotency-Key was already used with a different request body."},
-            status_code=422,
-        ),
-        message_only=True,
-    ),
-}
+# --- Pagination, ETags ------------------------------------------------------------------------
 LINK_HEADER = OpenApiParameter(
     "Link",
     str,
@@ -221,102 +235,74 @@ IF_MATCH_PARAMETER = OpenApiParameter(
 )
 
 
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    """Documents the API key: either header works; reads need none."""
+# --- What every operation can answer ----------------------------------------------------------
+SERVICE_UNAVAILABLE = {
+    status.HTTP_503_SERVICE_UNAVAILABLE: OpenApiResponse(
+        response=inline_serializer(
+            "ServiceUnavailable",
+            fields={
+                "detail": serializers.CharField(help_text=WHAT_WENT_WRONG),
+                "request_id": serializers.CharField(
+                    help_text="This request's id (the `X-Request-ID` response header), to quote "
+                    "when reporting the problem."
+                ),
+            },
+        ),
+        description="The database is unreachable; retry after `Retry-After` seconds "
+        f"({SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}).",
+        examples=[
+            OpenApiExample(
+                "Unavailable",
+                value=service_unavailable_body("3f2b9c1e8a7d4e6f9b0c1d2e3f4a5b6c"),
+                response_only=True,
+                status_codes=[str(status.HTTP_503_SERVICE_UNAVAILABLE)],
+            )
+        ],
+    )
+}
+SERVICE_UNAVAILABLE_HEADERS = [
+    OpenApiParameter(
+        "Retry-After",
+        int,
+        OpenApiParameter.HEADER,
+        response=list(SERVICE_UNAVAILABLE),
+        description="Seconds to wait before retrying.",
+    ),
+    OpenApiParameter(
+        "X-Request-ID",
+        str,
+        OpenApiParameter.HEADER,
+        response=list(SERVICE_UNAVAILABLE),
+        description="This request's id, also in the body's `request_id`.",
+    ),
+]
+LENGTH_REQUIRED = error_response(
+    "The body was sent chunked, without `Content-Length`.",
+    ErrorExample("Chunked body", LengthRequired()),
+)
 
-    target_class = "webstore.access.authentication.ApiKeyAuthentication"
-    name = ["BearerApiKey", "HeaderApiKey"]
 
-    def get_security_requirement(self, auto_schema):
-        if auto_schema.method in SAFE_METHODS:
-            return None
-        return [{"BearerApiKey": []}, {"HeaderApiKey": []}]
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <key>`"},
-            {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-        ]
-
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-def document_service_unavailable(result, generator, request, public):
-    """Adds the answers every operation can give whatever its view: 503 and, with a body, 411.
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, plus the answers every operation can give whatever its view.
 
     503 comes from the exception handler while the database is unreachable, 411 from
-    `RequireContentLengthMiddleware`; both are documented here once for every operation rather
-    than repeated in each app's description.
+    `RequireContentLengthMiddleware` to a body without a length; both are documented here once
+    rather than in each app's description.
     """
-    response = {
-        "description": "The database is unreachable; retry after `Retry-After` seconds "
-        f"({SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}).",
-        "headers": {
-            "Retry-After": {
-                "schema": {"type": "integer"},
-                "description": "Seconds to wait before retrying.",
-            },
-            "X-Request-ID": {
-                "schema": {"type": "string"},
-                "description": "This request's id, also in the body's `request_id`.",
-            },
-        },
-        "content": {
-            "application/json": {
-                "schema": {"$ref": "#/components/schemas/ServiceUnavailable"},
-                "examples": {
-                    "Unavailable": {
-                        "value": {
-                            "detail": "Service temporarily unavailable",
-                            "request_id": "3f2b9c1e8a7d4e6f9b0c1d2e3f4a5b6c",
-                        }
-                    }
-                },
-            }
-        },
-    }
-    for item in result["paths"].values():
-        for method, operation in item.items():
-            if method in HTTP_METHODS:
-                operation["responses"].setdefault("503", response)
-                if "requestBody" in operation:
-                    operation["responses"].setdefault("411", LENGTH_REQUIRED)
-    result["components"]["schemas"].setdefault("MessageError", _MESSAGE_ERROR_SCHEMA)
-    result["components"]["schemas"]["ServiceUnavailable"] = _SERVICE_UNAVAILABLE_SCHEMA
-    return result
 
+    def _get_response_bodies(self, direction="response"):
+        # The hook where responses are built: `extend_schema` replaces the public
+        # `get_response_serializers` of the views it decorates, so these would be lost there.
+        responses = super()._get_response_bodies(direction)
+        common = {**SERVICE_UNAVAILABLE}
+        if self.method in ("POST", "PUT", "PATCH"):
+            common |= LENGTH_REQUIRED
+        for code, response in common.items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    response, str(code), direction=direction
+                )
+        return responses
 
-LENGTH_REQUIRED = {
-    "description": "The body was sent chunked, without `Content-Length`.",
-    "content": {
-        "application/json": {
-            "schema": {"$ref": "#/components/schemas/MessageError"},
-            "examples": {
-                "Chunked body": {
-                    "value": {
-                        "detail": "Send the request body with a Content-Length header "
-                        "(chunked bodies are not supported)."
-                    }
-                }
-            },
-        }
-    },
-}
-_MESSAGE_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
-    "required": ["detail"],
-}
-_SERVICE_UNAVAILABLE_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "detail": {"type": "string", "description": "What went wrong."},
-        "request_id": {
-            "type": "string",
-            "description": "This request's id (the `X-Request-ID` response header), to quote "
-            "when reporting the problem.",
-        },
-    },
-    "required": ["detail", "request_id"],
-}
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), *SERVICE_UNAVAILABLE_HEADERS]

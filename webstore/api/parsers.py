@@ -8,9 +8,14 @@ from rest_framework.parsers import BaseParser
 
 
 class RequestTooLarge(APIException):
+    """A body above DATA_UPLOAD_MAX_MEMORY_SIZE; the answer names the limit."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body too large."
     default_code = "request_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"Request body too large (limit {limit} bytes).")
 
 
 class JSONParser(BaseParser):
@@ -27,7 +32,7 @@ class JSONParser(BaseParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         body = stream.read(limit + 1)
         if len(body) > limit:
-            raise RequestTooLarge(f"Request body too large (limit {limit} bytes).")
+            raise RequestTooLarge()
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError as exc:

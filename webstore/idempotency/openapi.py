@@ -1,0 +1,24 @@
+"""How `Idempotency-Key` shows in the OpenAPI schema: the header, and its 409 and 422 answers
+as instances of the protocol's errors."""
+
+from drf_spectacular.utils import OpenApiParameter
+
+from webstore.api.openapi import ErrorExample, error_response
+from webstore.idempotency.decorators import HEADER
+from webstore.idempotency.exceptions import IdempotencyKeyInFlight, IdempotencyKeyReused
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Makes retries safe: the first response to this key (status and body, errors "
+    "included) is stored for 24 h and replayed, with `Idempotent-Replayed: true`, for the same "
+    "body. The same key with another body → 422; while the first request runs → 409. "
+    "1-255 printable ASCII characters; scoped to your API key and this endpoint.",
+)
+# The 409 every keyed create can answer, beside its own conflicts.
+IDEMPOTENCY_IN_FLIGHT_EXAMPLE = ErrorExample("Idempotency key in flight", IdempotencyKeyInFlight())
+IDEMPOTENCY_ERRORS = error_response(
+    "The Idempotency-Key was already used with a different body.",
+    ErrorExample("Key reused", IdempotencyKeyReused()),
+)
