@@ -22,14 +22,13 @@ from webstore.api.openapi import (
     BODY_LIMITS,
     ETAG_HEADER,
     IF_MATCH_PARAMETER,
-    INVALID_BODY,
     LINK_HEADER,
     QUERY_ERRORS,
     ErrorExample,
     body_errors,
     error_response,
-    raised_by,
     request_example,
+    validation_error,
 )
 from webstore.idempotency.openapi import (
     IDEMPOTENCY_ERRORS,
@@ -63,18 +62,14 @@ class PriceFieldExtension(OpenApiSerializerFieldExtension):
 NEW_PRODUCT = {"sku": "PROD-001", "name": "Laptop", "price": 999.99, "stock": 50}
 NOT_FOUND = error_response(
     "No live product has this id (never existed, or archived).",
-    ErrorExample("Not found", ProductNotFound(999)),
+    ErrorExample(ProductNotFound(999), "Not found"),
 )
-DUPLICATE_SKU_EXAMPLE = ErrorExample("Duplicate SKU", SkuConflict("PROD-001"))
+DUPLICATE_SKU_EXAMPLE = ErrorExample(SkuConflict("PROD-001"), "Duplicate SKU")
 SKU_CONFLICT = error_response("Another live product already uses this SKU.", DUPLICATE_SKU_EXAMPLE)
 BODY_ERRORS = body_errors(
-    INVALID_BODY,
     ErrorExample(
+        validation_error(ProductSerializer(data={**NEW_PRODUCT, "price": "999.999"})),
         "Validation error",
-        raised_by(
-            ProductSerializer(data={**NEW_PRODUCT, "price": "999.999"}).is_valid,
-            raise_exception=True,
-        ),
     ),
 )
 CREATE_EXAMPLE = request_example("New product", NEW_PRODUCT)
@@ -86,15 +81,23 @@ UPDATE_DESCRIPTION = (
 )
 CHANGED = error_response(
     "`If-Match` does not match the product's current ETag: it changed since you read it.",
-    ErrorExample("Stale ETag", ProductChanged(1)),
+    ErrorExample(ProductChanged(1), "Stale ETag"),
 )
-UPDATE_RESPONSES = {
-    200: ProductSerializer,
-    **BODY_ERRORS,
-    **NOT_FOUND,
-    **SKU_CONFLICT,
-    **CHANGED,
-    **WRITE_ERRORS,
+# PUT and PATCH alike.
+UPDATE = {
+    "tags": ["products"],
+    "description": UPDATE_DESCRIPTION,
+    "request": ProductSerializer,
+    "parameters": [IF_MATCH_PARAMETER, ETAG_HEADER],
+    "examples": [UPDATE_EXAMPLE],
+    "responses": {
+        200: ProductSerializer,
+        **BODY_ERRORS,
+        **NOT_FOUND,
+        **SKU_CONFLICT,
+        **CHANGED,
+        **WRITE_ERRORS,
+    },
 }
 
 product_schema = extend_schema_view(
@@ -131,24 +134,8 @@ product_schema = extend_schema_view(
         parameters=[ETAG_HEADER],
         responses={200: ProductSerializer, **NOT_FOUND, **READ_ERRORS},
     ),
-    update=extend_schema(
-        tags=["products"],
-        summary="Update a product",
-        description=UPDATE_DESCRIPTION,
-        request=ProductSerializer,
-        parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
-        examples=[UPDATE_EXAMPLE],
-        responses=UPDATE_RESPONSES,
-    ),
-    partial_update=extend_schema(
-        tags=["products"],
-        summary="Update a product (PATCH)",
-        description=UPDATE_DESCRIPTION,
-        request=ProductSerializer,
-        parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
-        examples=[UPDATE_EXAMPLE],
-        responses=UPDATE_RESPONSES,
-    ),
+    update=extend_schema(summary="Update a product", **UPDATE),
+    partial_update=extend_schema(summary="Update a product (PATCH)", **UPDATE),
     destroy=extend_schema(
         tags=["products"],
         summary="Delete (archive) a product",
@@ -180,24 +167,23 @@ product_bulk_create_schema = extend_schema(
         **error_response(
             INVALID_ITEMS,
             ErrorExample(
-                "Invalid items",
-                raised_by(
+                validation_error(
                     product_bulk_create_serializer(
                         data=[
                             NEW_PRODUCT,
                             {**NEW_PRODUCT, "price": "999.999"},
                             {"name": "Mouse", "price": 19.99},
                         ]
-                    ).is_valid,
-                    raise_exception=True,
+                    )
                 ),
+                "Invalid items",
             ),
         ),
         **error_response(
             "SKUs already taken (or repeated in this request), by index.",
             ErrorExample(
-                "SKU conflicts",
                 BulkSkuConflict({0: SkuConflict("PROD-001"), 3: SkuConflict("PROD-009")}),
+                "SKU conflicts",
             ),
         ),
         **BODY_LIMITS,
@@ -220,20 +206,19 @@ product_bulk_update_schema = extend_schema(
         **error_response(
             INVALID_ITEMS,
             ErrorExample(
-                "Repeated id",
-                raised_by(
-                    ProductBulkUpdateSerializer(data=[{"id": 1, "stock": 5}, {"id": 1}]).is_valid,
-                    raise_exception=True,
+                validation_error(
+                    ProductBulkUpdateSerializer(data=[{"id": 1, "stock": 5}, {"id": 1}])
                 ),
+                "Repeated id",
             ),
         ),
         **error_response(
             "Items naming missing or archived products, by index.",
-            ErrorExample("Unknown ids", BulkProductsNotFound({1: ProductNotFound(999)})),
+            ErrorExample(BulkProductsNotFound({1: ProductNotFound(999)}), "Unknown ids"),
         ),
         **error_response(
             "SKUs already taken by other live products, by index.",
-            ErrorExample("SKU conflicts", BulkSkuConflict({1: SkuConflict("PROD-002")})),
+            ErrorExample(BulkSkuConflict({1: SkuConflict("PROD-002")}), "SKU conflicts"),
         ),
         **BODY_LIMITS,
         **WRITE_ERRORS,

@@ -26,6 +26,7 @@ from webstore.api.openapi import (
     error_response,
     raised_by,
     request_example,
+    validation_error,
 )
 
 DESCRIPTION = """
@@ -116,45 +117,37 @@ webhook_schema = extend_schema(
         **error_response(
             "Missing or invalid `X-Event-Id`, an event id already processed, or an invalid body "
             "(not JSON, missing or wrongly typed fields, unknown fields). Nothing is recorded.",
-            ErrorExample("Missing event id", MissingEventId()),
+            ErrorExample(MissingEventId(), "Missing event id"),
+            ErrorExample(EventAlreadyProcessed("9b2f6c1e-8d0a-4c39-9a57-2f1f0b6f4e11")),
             ErrorExample(
-                "Event already processed",
-                EventAlreadyProcessed("9b2f6c1e-8d0a-4c39-9a57-2f1f0b6f4e11"),
-            ),
-            ErrorExample(
-                "Validation error",
-                raised_by(
-                    PaymentEventSerializer(
-                        data={"event": PAYMENT_SUCCEEDED, "order_id": 123}
-                    ).is_valid,
-                    raise_exception=True,
+                validation_error(
+                    PaymentEventSerializer(data={"event": PAYMENT_SUCCEEDED, "order_id": 123})
                 ),
+                "Validation error",
             ),
-            ErrorExample("Malformed JSON", raised_by(webhook_body_parse, b"not json")),
+            ErrorExample(raised_by(webhook_body_parse, b"not json"), "Malformed JSON"),
         ),
         **error_response(
             "Signature missing or wrong, or the timestamp outside the tolerance. Nothing is "
             "recorded.",
-            ErrorExample("Bad signature", InvalidWebhookSignature("missing")),
+            ErrorExample(InvalidWebhookSignature("missing"), "Bad signature"),
         ),
         **error_response(
             "No order has this id. Nothing is recorded, so a retry can succeed.",
-            ErrorExample("Order not found", OrderNotFound(123)),
+            ErrorExample(OrderNotFound(123), "Order not found"),
         ),
         **error_response(
             "Recorded for staff review, the event id is consumed, and the order is untouched: it "
             "is not PENDING, or the amount or currency differs from the order.",
+            ErrorExample(OrderNotPayable(order_id=123, current_status="CANCELED")),
             ErrorExample(
-                "Order not payable", OrderNotPayable(order_id=123, current_status="CANCELED")
-            ),
-            ErrorExample(
-                "Amount mismatch",
                 PaymentAmountMismatch(
                     order_id=123,
                     expected=Decimal("100.00"),
                     received=Decimal("90.00"),
                     currency="USD",
                 ),
+                "Amount mismatch",
             ),
         ),
         **TOO_LARGE,

@@ -9,17 +9,17 @@ from rest_framework.permissions import SAFE_METHODS
 from webstore.access.exceptions import ApiKeyRequired, InvalidApiKey, RevokedApiKey
 from webstore.api.openapi import ErrorExample, error_response
 
-UNKNOWN_KEY_EXAMPLE = ErrorExample("Unknown key", InvalidApiKey())
-REVOKED_KEY_EXAMPLE = ErrorExample("Revoked key", RevokedApiKey())
+UNKNOWN_KEY_EXAMPLE = ErrorExample(InvalidApiKey(), "Unknown key")
+REVOKED_KEY_EXAMPLE = ErrorExample(RevokedApiKey(), "Revoked key")
 THROTTLED = error_response(
     "Rate limit exceeded for this API key (or client IP); `Retry-After` says when to retry.",
-    ErrorExample("Throttled", Throttled(wait=42)),
+    ErrorExample(Throttled(wait=42), "Throttled"),
 )
 
 WRITE_ERRORS = {
     **error_response(
         "No API key, or an unknown one (when the service requires keys for writes).",
-        ErrorExample("Missing key", ApiKeyRequired()),
+        ErrorExample(ApiKeyRequired(), "Missing key"),
         UNKNOWN_KEY_EXAMPLE,
     ),
     **error_response("The API key was revoked.", REVOKED_KEY_EXAMPLE),

@@ -1,6 +1,6 @@
 """Error responses derived from the errors themselves, and schema rules shared by the apps.
 
-An error example is an instance (`ErrorExample("Not found", ProductNotFound(999))`), rendered
+An error example is an instance (`ErrorExample(ProductNotFound(999), "Not found")`), rendered
 as the exception handler answers it; `error_response` takes its status and body schema from
 the examples. So no error body is typed here or in an app's `openapi.py`.
 
@@ -64,14 +64,25 @@ def raised_by(call: Callable, *args, **kwargs) -> APIException:
     raise ValueError(f"{call} raised no API error for {args} {kwargs}")
 
 
+def validation_error(serializer: serializers.BaseSerializer) -> ValidationError:
+    """The 400 `serializer`, built with bad data, answers."""
+    return raised_by(serializer.is_valid, raise_exception=True)
+
+
 def request_example(name: str, value) -> OpenApiExample:
     return OpenApiExample(name, value=value, request_only=True)
 
 
 class ErrorExample(OpenApiExample):
-    """A documented error answer: `error` (a DomainError or DRF error) as the handler renders it."""
+    """A documented error answer: `error` (a DomainError or DRF error) as the handler renders it.
 
-    def __init__(self, name: str, error: DomainError | APIException):
+    Named `name`, or by default by the error object's own name (`"Insufficient stock"`).
+    """
+
+    def __init__(self, error: DomainError | APIException, name: str | None = None):
+        name = name or getattr(error, "error", None)
+        if not isinstance(name, str):
+            raise TypeError(f"name the example of {error!r}")
         body = json.loads(JSONRenderer().render(error_body(error)))
         super().__init__(
             name, value=body, response_only=True, status_codes=[str(error.status_code)]
@@ -154,23 +165,25 @@ def _choice_serializer(name: str, shapes: tuple):
 INVALID_BODY = (
     "Invalid body: malformed JSON, wrong types, out-of-range values, unknown or read-only fields."
 )
-UNKNOWN_FIELD_EXAMPLE = ErrorExample("Unknown field", ValidationError({"color": [UNKNOWN_FIELD]}))
+UNKNOWN_FIELD_EXAMPLE = ErrorExample(ValidationError({"color": [UNKNOWN_FIELD]}), "Unknown field")
 MALFORMED_JSON_EXAMPLE = ErrorExample(
-    "Malformed JSON", raised_by(JSONParser().parse, io.BytesIO(b"{x"))
+    raised_by(JSONParser().parse, io.BytesIO(b"{x")), "Malformed JSON"
 )
 TOO_LARGE = error_response(
-    "Body larger than the configured limit.", ErrorExample("Too large", RequestTooLarge())
+    "Body larger than the configured limit.", ErrorExample(RequestTooLarge(), "Too large")
 )
 BODY_LIMITS = {
     **TOO_LARGE,
     **error_response(
         "Body is not `application/json`.",
-        ErrorExample("Wrong content type", UnsupportedMediaType("text/plain")),
+        ErrorExample(UnsupportedMediaType("text/plain"), "Wrong content type"),
     ),
 }
 
 
-def body_errors(description: str, *examples: ErrorExample) -> dict[int, OpenApiResponse]:
+def body_errors(
+    *examples: ErrorExample, description: str = INVALID_BODY
+) -> dict[int, OpenApiResponse]:
     """The answers to a bad JSON body: 400 with `examples` plus the unknown-field and
     malformed-JSON ones every body shares, 413 and 415."""
     return {
@@ -181,10 +194,7 @@ def body_errors(description: str, *examples: ErrorExample) -> dict[int, OpenApiR
 
 QUERY_ERRORS = error_response(
     "Invalid query parameter; `detail` names it.",
-    ErrorExample(
-        "Bad limit",
-        raised_by(PageParams(data={"limit": MAX_LIMIT + 1}).is_valid, raise_exception=True),
-    ),
+    ErrorExample(validation_error(PageParams(data={"limit": MAX_LIMIT + 1})), "Bad limit"),
 )
 
 
@@ -278,7 +288,7 @@ SERVICE_UNAVAILABLE_HEADERS = [
 ]
 LENGTH_REQUIRED = error_response(
     "The body was sent chunked, without `Content-Length`.",
-    ErrorExample("Chunked body", LengthRequired()),
+    ErrorExample(LengthRequired(), "Chunked body"),
 )
 
 

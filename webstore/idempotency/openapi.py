@@ -17,8 +17,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "1-255 printable ASCII characters; scoped to your API key and this endpoint.",
 )
 # The 409 every keyed create can answer, beside its own conflicts.
-IDEMPOTENCY_IN_FLIGHT_EXAMPLE = ErrorExample("Idempotency key in flight", IdempotencyKeyInFlight())
+IDEMPOTENCY_IN_FLIGHT_EXAMPLE = ErrorExample(IdempotencyKeyInFlight(), "Idempotency key in flight")
 IDEMPOTENCY_ERRORS = error_response(
     "The Idempotency-Key was already used with a different body.",
-    ErrorExample("Key reused", IdempotencyKeyReused()),
+    ErrorExample(IdempotencyKeyReused(), "Key reused"),
 )
