@@ -49,6 +49,10 @@ class DomainError(Exception):
             cls.facts = tuple(dict.fromkeys(fields))
         if "shown" not in declared and "facts" in vars(cls):
             cls.shown = cls.facts
+        # Facts become attributes; one named like the class's own would hide it.
+        hidden = [fact for fact in cls.facts if hasattr(DomainError, fact)]
+        if hidden:
+            raise TypeError(f"{cls.__name__}: facts {hidden} hide DomainError attributes")
 
     def __init__(self, *args: Any, **facts: Any):
         name = type(self).__name__

@@ -5,6 +5,7 @@ class's mechanics, and that every documented error example is what the exception
 answers for the same instance.
 """
 
+import gc
 import json
 from types import SimpleNamespace
 
@@ -214,3 +215,9 @@ def test_the_documented_outage_answer_is_the_handlers(documented_responses):
         response = exception_handler(OperationalError("down"), {"request": request, "view": None})
         assert response.status_code == 503
         assert json.loads(JSONRenderer().render(response.data)) == documented
+
+
+def test_a_fact_may_not_hide_the_class_declaration():
+    with pytest.raises(TypeError, match="hide"):
+        type("Clash", (DomainError,), {"message": "{detail} and {error}"})
+    gc.collect()  # the refused class lingers in DomainError.__subclasses__() until collected
