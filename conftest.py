@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from inventory.models import Product
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_status_update
+from orders.services import OrderLine, order_place, order_status_update
 from webstore.observability.logs import structured_formatter
 
 _sku_numbers = count(1)
@@ -66,8 +66,18 @@ def product(make_product) -> Product:
 
 @pytest.fixture
 def make_order(db):
-    def make(product: Product, *, quantity=1, status=Order.Status.PENDING) -> Order:
-        order = order_place(product_id=product.pk, quantity=quantity)
+    """Places `quantity` × `product`, or a cart of `items` [(product, quantity), ...], through
+    order_place, then walks the order to `status`."""
+
+    def make(
+        product: Product | None = None,
+        *,
+        quantity=1,
+        status=Order.Status.PENDING,
+        items: list[tuple[Product, int]] | None = None,
+    ) -> Order:
+        lines = items if items is not None else [(product, quantity)]
+        order = order_place(items=[OrderLine(p.pk, q) for p, q in lines])
         path = {
             Order.Status.PENDING: [],
             Order.Status.PAID: [Order.Status.PAID],

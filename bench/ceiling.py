@@ -17,6 +17,7 @@ ORDER = {
     "unit_price": 19.99,
     "total_price": 19.99,
     "updated_at": "2026-11-28T10:00:00.123456Z",
+    "items": [{"product_id": 1, "quantity": 1, "unit_price": 19.99, "line_total": 19.99}],
 }
 BODIES = {
     ("GET", "list"): (b"200 OK", orjson.dumps([{**PRODUCT, "id": i} for i in range(1, 21)])),

@@ -32,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from inventory.models import Product  # noqa: E402
-from orders.models import Order  # noqa: E402
+from orders.models import Order, OrderItem  # noqa: E402
 from webstore.api.pagination import cursor_encode  # noqa: E402
 
 
@@ -45,9 +45,10 @@ def fill(total: int) -> None:
     )
     batch = 10_000
     for start in range(0, missing, batch):
-        Order.objects.bulk_create(
-            Order(product=product, quantity=1, unit_price=Decimal("1.00"))
-            for _ in range(min(batch, missing - start))
+        orders = Order.objects.bulk_create(Order() for _ in range(min(batch, missing - start)))
+        OrderItem.objects.bulk_create(
+            OrderItem(order=order, product=product, quantity=1, unit_price=Decimal("1.00"))
+            for order in orders
         )
 
 

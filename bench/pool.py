@@ -43,11 +43,11 @@ def pool_check(*, product_ids: list[int], stock: int) -> dict:
     from django.db.models import Sum
 
     from inventory.models import Product, StockMovement
-    from orders.models import Order
+    from orders.models import Order, OrderItem
 
     ordered = dict(
-        Order.objects.filter(product_id__in=product_ids)
-        .exclude(status=Order.Status.CANCELED)
+        OrderItem.objects.filter(product_id__in=product_ids)
+        .exclude(order__status=Order.Status.CANCELED)
         .values_list("product_id")
         .annotate(units=Sum("quantity"))
     )
@@ -61,7 +61,7 @@ def pool_check(*, product_ids: list[int], stock: int) -> dict:
     ledger_mismatch = sum(1 for pk in product_ids if current[pk] != ledger.get(pk, 0))
     return {
         "products": len(product_ids),
-        "orders": Order.objects.filter(product_id__in=product_ids).count(),
+        "orders": Order.objects.filter(items__product_id__in=product_ids).distinct().count(),
         "units_ordered": sum(ordered.values()),
         "oversold": oversold,
         "ledger_mismatch": ledger_mismatch,

@@ -84,7 +84,7 @@ def table_fill(rows: int) -> None:
     from django.utils import timezone
 
     from inventory.models import Product
-    from orders.models import Order
+    from orders.models import Order, OrderItem
 
     Order.objects.all().delete()
     Product.objects.all().delete()
@@ -104,16 +104,25 @@ def table_fill(rows: int) -> None:
     )
     product_ids = list(Product.objects.values_list("pk", flat=True))
     statuses = list(Order.Status.values)
-    Order.objects.bulk_create(
+    orders = Order.objects.bulk_create(
         (
             Order(
-                product_id=product_ids[n % len(product_ids)],
-                quantity=1,
-                unit_price=Decimal("9.99"),
                 status=statuses[n % len(statuses)],
                 created_at=start + datetime.timedelta(seconds=n),
             )
             for n in range(rows)
+        ),
+        batch_size=5000,
+    )
+    OrderItem.objects.bulk_create(
+        (
+            OrderItem(
+                order=order,
+                product_id=product_ids[n % len(product_ids)],
+                quantity=1,
+                unit_price=Decimal("9.99"),
+            )
+            for n, order in enumerate(orders)
         ),
         batch_size=5000,
     )

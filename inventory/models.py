@@ -143,12 +143,12 @@ class StockMovement(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["product", "-created_at"], name="movement_product_time")]
         constraints = [
-            # An order reserves stock once and returns it at most once, even if two cancel
-            # paths raced past every other check.
+            # An order reserves each product's stock once and returns it at most once, even if
+            # two cancel paths raced past every other check.
             models.UniqueConstraint(
-                fields=["order_id", "reason"],
+                fields=["order_id", "product", "reason"],
                 condition=Q(order_id__isnull=False),
-                name="movement_once_per_order_reason",
+                name="movement_once_per_order_product_reason",
             ),
             models.CheckConstraint(
                 condition=Q(reason__in=MovementReason.values),

@@ -74,21 +74,13 @@ class ProductBulkUpdateItemSerializer(ProductSerializer):
 class ProductBulkUpdateSerializer(IndexedListSerializer):
     """The body of PATCH /products/bulk; an id may appear once."""
 
+    unique_field = "id"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("child", ProductBulkUpdateItemSerializer())
         kwargs.setdefault("allow_empty", False)
         kwargs.setdefault("max_length", MAX_BULK_ITEMS)
         super().__init__(*args, **kwargs)
-
-    def validate(self, attrs):
-        seen, duplicates = set(), {}
-        for index, item in enumerate(attrs):
-            if item["id"] in seen:
-                duplicates[str(index)] = {"id": ["Duplicate id in this request."]}
-            seen.add(item["id"])
-        if duplicates:
-            raise serializers.ValidationError(duplicates)
-        return attrs
 
 
 def product_bulk_create_serializer(**kwargs) -> IndexedListSerializer:

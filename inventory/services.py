@@ -231,20 +231,50 @@ def stock_move(
 ) -> StockMovement:
     """Applies a signed change to a product row the caller holds locked, and records it.
 
-    The decrement is guarded in SQL (`stock >= -delta`), so stock cannot go negative even if a
-    caller forgot the lock. Raises InsufficientStock. Must run inside a transaction.
+    See stock_move_many; raises InsufficientStock. Must run inside a transaction.
     """
-    updated = Product.objects.filter(pk=product.pk, stock__gte=-delta).update(
-        stock=F("stock") + delta, updated_at=timezone.now()
+    [movement] = stock_move_many(
+        moves=[(product, delta)], reason=reason, actor=actor, order_id=order_id, note=note
     )
-    if not updated:
-        raise stock_insufficient(product=product, requested=-delta)
-    product.stock += delta
-    movement = StockMovement.objects.create(
-        product=product, delta=delta, reason=reason, order_id=order_id, actor=actor, note=note
-    )
-    _count_movement_on_commit(reason)
     return movement
+
+
+def stock_move_many(
+    *,
+    moves: Sequence[tuple[Product, int]],
+    reason: str,
+    actor: str = API_ACTOR,
+    order_id: int | None = None,
+    note: str = "",
+) -> list[StockMovement]:
+    """Applies signed changes to product rows the caller holds locked; one ledger row each.
+
+    Each decrement is guarded in SQL (`stock >= -delta`), so stock cannot go negative even if a
+    caller forgot the lock; the ledger rows are written in one insert. Raises InsufficientStock
+    for the first change that would go below zero. Must run inside a transaction.
+    """
+    now = timezone.now()
+    for product, delta in moves:
+        updated = Product.objects.filter(pk=product.pk, stock__gte=-delta).update(
+            stock=F("stock") + delta, updated_at=now
+        )
+        if not updated:
+            raise stock_insufficient(product=product, requested=-delta)
+        product.stock += delta
+    movements = StockMovement.objects.bulk_create(
+        StockMovement(
+            product=product,
+            delta=delta,
+            reason=reason,
+            order_id=order_id,
+            actor=actor,
+            note=note,
+            created_at=now,
+        )
+        for product, delta in moves
+    )
+    _count_movement_on_commit(reason, len(movements))
+    return movements
 
 
 def stock_insufficient(*, product: Product, requested: int) -> InsufficientStock:
@@ -257,6 +287,6 @@ def stock_insufficient(*, product: Product, requested: int) -> InsufficientStock
     return InsufficientStock(product_id=product.pk, requested=requested, available=product.stock)
 
 
-def _count_movement_on_commit(reason: str) -> None:
-    # Counted only once the ledger row is durable: a rolled-back movement never happened.
-    transaction.on_commit(STOCK_MOVEMENTS.labels(reason=reason).inc)
+def _count_movement_on_commit(reason: str, count: int = 1) -> None:
+    # Counted only once the ledger rows are durable: a rolled-back movement never happened.
+    transaction.on_commit(lambda: STOCK_MOVEMENTS.labels(reason=reason).inc(count))

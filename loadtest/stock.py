@@ -10,9 +10,10 @@ PAGE = 1000  # the API's largest page
 def stock_discrepancies(
     session: requests.Session, base_url: str, initial_stock: dict[int, int]
 ) -> list[str]:
-    """For each product: stock + units in its non-canceled orders must equal its initial stock.
+    """For each product: stock + its units in non-canceled orders must equal its initial stock.
 
-    Reads only through the public API (every order of the product, page by page), so it checks
+    Reads only through the public API (every order that contains the product, page by page, and
+    that product's item in each, carts included), so it checks
     a deployment exactly as clients see it. Returns one readable line per inconsistent product.
     """
     problems = []
@@ -29,7 +30,13 @@ def stock_discrepancies(
             )
             page.raise_for_status()
             orders = page.json()
-            reserved += sum(o["quantity"] for o in orders if o["status"] != "CANCELED")
+            reserved += sum(
+                item["quantity"]
+                for order in orders
+                if order["status"] != "CANCELED"
+                for item in order["items"]
+                if item["product_id"] == product_id
+            )
             if len(orders) < PAGE:
                 break
             skip += PAGE

@@ -4,14 +4,16 @@ from django.db import transaction
 
 from inventory.selectors import product_find
 from orders.models import Order
-from orders.services import order_place, order_transition
+from orders.services import OrderLine, order_place, order_transition
 
-# sku, quantity, and the status the order is walked to.
+# The items (sku, quantity) of each demo order, and the status the order is walked to; the
+# last is a cart of several products.
 DEMO_ORDERS = (
-    ("DEMO-LAPTOP", 1, Order.Status.PENDING),
-    ("DEMO-MOUSE", 3, Order.Status.PAID),
-    ("DEMO-MONITOR", 2, Order.Status.SHIPPED),
-    ("DEMO-CABLE", 5, Order.Status.CANCELED),
+    ((("DEMO-LAPTOP", 1),), Order.Status.PENDING),
+    ((("DEMO-MOUSE", 3),), Order.Status.PAID),
+    ((("DEMO-MONITOR", 2),), Order.Status.SHIPPED),
+    ((("DEMO-CABLE", 5),), Order.Status.CANCELED),
+    ((("DEMO-DOCK", 1), ("DEMO-KEYBOARD", 1), ("DEMO-HEADSET", 1)), Order.Status.PENDING),
 )
 _STEPS_TO = {
     Order.Status.PENDING: (),
@@ -23,18 +25,21 @@ _STEPS_TO = {
 
 @transaction.atomic
 def demo_orders_create(*, actor: str) -> list[Order]:
-    """Places the demo orders for demo products that have no orders yet; returns those placed.
+    """Places each demo order whose products all exist and have no orders yet; returns those.
 
     Orders go through order_place and order_transition, so stock and the ledger stay exact.
     Running it again places nothing.
     """
     placed = []
-    for sku, quantity, status in DEMO_ORDERS:
-        product = product_find(sku=sku)
-        if product is None or product.orders.exists():
+    for items, status in DEMO_ORDERS:
+        products = [product_find(sku=sku) for sku, _ in items]
+        if None in products or any(product.order_items.exists() for product in products):
             continue
+        lines = [
+            OrderLine(p.pk, quantity) for p, (_, quantity) in zip(products, items, strict=True)
+        ]
         # No other transaction can see an order before this one commits: it needs no lock.
-        order = order_place(product_id=product.pk, quantity=quantity, actor=actor)
+        order = order_place(items=lines, actor=actor)
         for step in _STEPS_TO[status]:
             order = order_transition(order=order, status=step, actor=actor)
         placed.append(order)

@@ -8,7 +8,10 @@ from webstore.api.filters import IdFilter, StrictChoiceFilter, UtcDateTimeFilter
 
 class OrderFilter(filters.FilterSet):
     status = StrictChoiceFilter(choices=Order.Status.choices)
-    product_id = IdFilter(field_name="product_id")
+    # Each product is at most one item of an order, so the join repeats no order.
+    product_id = IdFilter(
+        field_name="items__product_id", help_text="Orders that contain this product."
+    )
     created_after = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601; inclusive."
     )

@@ -1,22 +1,54 @@
 """Order request validation and response shape."""
 
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
-from orders.models import Order
+from orders.models import Order, OrderItem
 from webstore.api.fields import (
     MAX_COUNT,
     MAX_ID,
     ClassBuiltFieldsMixin,
+    IndexedListSerializer,
     RejectUnknownFieldsMixin,
     StrictIntegerField,
     iso_datetime,
 )
 
+# Items one order may hold: any real cart, and a bound on the rows one transaction locks.
+MAX_ORDER_ITEMS = 100
+BOTH_FORMS = "Send either items or product_id and quantity, not both."
+
+
+class OrderItemSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
+    """An item of an order as the API shows it."""
+
+    line_total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = OrderItem
+        fields = ["product_id", "quantity", "unit_price", "line_total"]
+        read_only_fields = fields
+
 
 class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
-    """An order as the API shows it."""
+    """An order as the API shows it; `items` in the order they were sent."""
 
-    total_price = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    product_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The product of a one-item order, else null."
+    )
+    quantity = serializers.IntegerField(read_only=True, help_text="Units over all items.")
+    unit_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="A one-item order's price per unit when ordered, else null.",
+    )
+    total_price = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text="The sum of the line totals."
+    )
+    items = OrderItemSerializer(many=True, read_only=True, source="item_list")
 
     class Meta:
         model = Order
@@ -29,6 +61,7 @@ class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
             "unit_price",
             "total_price",
             "updated_at",
+            "items",
         ]
         read_only_fields = fields
 
@@ -44,14 +77,59 @@ class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
             "unit_price": order.unit_price,
             "total_price": order.total_price,
             "updated_at": iso_datetime(order.updated_at),
+            "items": [
+                {
+                    "product_id": item.product_id,
+                    "quantity": item.quantity,
+                    "unit_price": item.unit_price,
+                    "line_total": item.line_total,
+                }
+                for item in order.item_list
+            ],
         }
 
 
-class OrderCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """The body of POST /orders."""
+class OrderItemListSerializer(IndexedListSerializer):
+    """A cart's items; a product may appear once."""
+
+    unique_field = "product_id"
+
+
+class OrderLineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """One product and how many units of it: an item of a cart, or the original one-product body."""
 
     product_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
     quantity = StrictIntegerField(min_value=1, max_value=MAX_COUNT)
+
+    class Meta:
+        list_serializer_class = OrderItemListSerializer
+
+
+class OrderCartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """The body of POST /orders as a cart: its items, each product at most once."""
+
+    items = OrderLineSerializer(many=True, allow_empty=False, max_length=MAX_ORDER_ITEMS)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    """The body of POST /orders: a cart (`items`), or one product as the original clients send.
+
+    Either form validates to `{"items": [{"product_id", "quantity"}, ...]}` in the order sent;
+    the one-product form is answered with exactly its original errors.
+    """
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, Mapping) and "items" in data):
+            return {"items": [_valid(OrderLineSerializer, data)]}
+        if data.keys() & {"product_id", "quantity"}:
+            raise serializers.ValidationError({"items": [BOTH_FORMS]})
+        return _valid(OrderCartSerializer, data)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data) -> dict:
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
 
 
 class OrderStatusSerializer(

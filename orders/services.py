@@ -1,45 +1,74 @@
-"""Every write to orders. Locks are always taken order row first, then product row.
+"""Every write to orders. Locks are always taken order row first, then product rows by id.
 
 Each change is logged as a domain event (`order_placed`, `order_status_changed`,
 `order_canceled`) and counted once its transaction commits.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from prometheus_client import Counter
 
+from inventory.exceptions import ProductNotFound
 from inventory.models import API_ACTOR, StockMovement
-from inventory.selectors import product_get
-from inventory.services import stock_insufficient, stock_move
+from inventory.selectors import product_list_for_update
+from inventory.services import stock_insufficient, stock_move_many
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
-from orders.models import Order
+from orders.models import Order, OrderItem
 from orders.selectors import order_get, order_list_stale
 
 logger = logging.getLogger("orders")
 
 
-@transaction.atomic
-def order_place(*, product_id: int, quantity: int, actor: str = API_ACTOR) -> Order:
-    """Atomically reserves stock and creates a PENDING order at the current price.
+class OrderLine(NamedTuple):
+    """What a cart asks for: `quantity` units of the product `product_id`."""
 
-    Raises ProductNotFound (missing or archived) or InsufficientStock.
+    product_id: int
+    quantity: int
+
+
+@transaction.atomic
+def order_place(*, items: Sequence[OrderLine], actor: str = API_ACTOR) -> Order:
+    """Atomically reserves every item's stock and creates one PENDING order at current prices.
+
+    All or nothing: the products are locked in ascending id order in one query (overlapping
+    carts cannot deadlock), every item is checked, then every stock is decremented with a
+    ledger row per item. Items keep the order given; each product may appear once. Raises
+    ProductNotFound (missing or archived) or else InsufficientStock, for the lowest such
+    product id.
     """
-    product = product_get(product_id=product_id, for_update=True)
-    if product.stock < quantity:
-        raise stock_insufficient(product=product, requested=quantity)
-    order = Order.objects.create(product=product, quantity=quantity, unit_price=product.price)
-    stock_move(
-        product=product,
-        delta=-quantity,
+    asked = dict(items)
+    if not asked or len(asked) != len(items):
+        raise ValueError("An order needs at least one item, and each product at most once.")
+    locked = product_list_for_update(product_ids=asked)
+    missing = sorted(asked.keys() - locked.keys())
+    if missing:
+        raise ProductNotFound(missing[0])
+    for product_id in sorted(asked):
+        if locked[product_id].stock < asked[product_id]:
+            raise stock_insufficient(product=locked[product_id], requested=asked[product_id])
+    order = Order.objects.create()
+    order.item_list = OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=locked[product_id],
+            quantity=quantity,
+            unit_price=locked[product_id].price,
+        )
+        for product_id, quantity in items
+    )
+    stock_move_many(
+        moves=[(locked[product_id], -asked[product_id]) for product_id in sorted(asked)],
         reason=StockMovement.Reason.ORDER_PLACED,
         order_id=order.pk,
         actor=actor,
     )
-    _record_on_commit("order_placed", order, actor=actor, counter=ORDERS_PLACED)
+    _record_on_commit("order_placed", order, actor=actor, counter=ORDERS_PLACED, with_items=True)
     return order
 
 
@@ -101,15 +130,21 @@ def order_cancel(*, order_id: int, actor: str = API_ACTOR) -> Order:
 
 
 def _cancel_locked(order: Order, *, actor: str) -> Order:
-    # Only unshipped orders are cancelable, so their goods never left: always restock.
-    product = product_get(product_id=order.product_id, for_update=True, archived_ok=True)
-    stock_move(
-        product=product,
-        delta=order.quantity,
+    # Only unshipped orders are cancelable, so their goods never left: always restock. The
+    # order row is locked; its products are locked next, in ascending id order (archived ones
+    # too: they take their units back).
+    items = list(
+        order.items.select_related("product")
+        .select_for_update(of=("product",))
+        .order_by("product_id")
+    )
+    stock_move_many(
+        moves=[(item.product, item.quantity) for item in items],
         reason=StockMovement.Reason.ORDER_CANCELED,
         order_id=order.pk,
         actor=actor,
     )
+    order.item_list = sorted(items, key=lambda item: item.pk)
     previous_status = order.status
     order.status = Order.Status.CANCELED
     order.save(update_fields=["status", "updated_at"])
@@ -119,22 +154,32 @@ def _cancel_locked(order: Order, *, actor: str) -> Order:
         actor=actor,
         previous_status=previous_status,
         counter=ORDERS_CANCELED,
+        with_items=True,
     )
     return order
 
 
 def _record_on_commit(
-    event: str, order: Order, *, actor: str, counter: Counter | None = None, **fields: str
+    event: str,
+    order: Order,
+    *,
+    actor: str,
+    counter: Counter | None = None,
+    with_items: bool = False,
+    **fields: str,
 ) -> None:
     # Logged and counted only once the change is durable: a rolled-back order never happened.
-    fields = {
-        "order_id": order.pk,
-        "product_id": order.product_id,
-        "quantity": order.quantity,
-        "status": order.status,
-        "actor": actor,
-        **fields,
-    }
+    # Placing and canceling hold the items already; a status change does not read them.
+    fields = {"order_id": order.pk, "status": order.status, "actor": actor, **fields}
+    if with_items:
+        fields |= {
+            "product_id": order.product_id,
+            "quantity": order.quantity,
+            "items": [
+                {"product_id": item.product_id, "quantity": item.quantity}
+                for item in order.item_list
+            ],
+        }
 
     def record() -> None:
         if counter is not None:

@@ -8,7 +8,7 @@ from orders.filters import OrderFilter
 from orders.openapi import order_schema
 from orders.selectors import order_get, order_list
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
-from orders.services import order_cancel, order_place, order_status_update
+from orders.services import OrderLine, order_cancel, order_place, order_status_update
 from webstore.api.paths import parse_path_id
 from webstore.idempotency.decorators import idempotent
 
@@ -35,7 +35,8 @@ class OrderViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         body = OrderCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        order = order_place(**body.validated_data)
+        items = [OrderLine(**item) for item in body.validated_data["items"]]
+        order = order_place(items=items)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):

@@ -19,7 +19,7 @@ from django.db import connection
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place
+from orders.services import OrderLine, order_place
 from payments.signatures import webhook_signature
 from reliability.invariants import assert_stock_invariants
 from reliability.schema import OPENAPI, schema, webhook_secret
@@ -179,7 +179,7 @@ def every_operation(product_id: int, order_id: int) -> dict[tuple[str, str], tup
 def test_every_operation_answers_the_documented_503_during_an_outage(outage):
     server = outage.server
     product = product_create(sku="OUTAGE-2", name="Probe", price="3.00", stock=10)
-    order = order_place(product_id=product.pk, quantity=1)
+    order = order_place(items=[OrderLine(product.pk, 1)])
     product.refresh_from_db()
     before = (list(Order.objects.values()), product.stock)
     operations = every_operation(product.pk, order.pk)
@@ -245,6 +245,6 @@ def test_outage_answers_503_and_recovers_without_restart(outage):
         == 200
     )
     created = {r.json()["id"] for r in answered if r.status_code == 201}
-    stored = set(Order.objects.filter(product=product).values_list("pk", flat=True))
+    stored = set(Order.objects.filter(items__product=product).values_list("pk", flat=True))
     assert created <= stored
     assert_stock_invariants(product, initial_stock=INITIAL_STOCK)

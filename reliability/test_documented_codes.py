@@ -22,7 +22,7 @@ import requests
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_status_update
+from orders.services import OrderLine, order_place, order_status_update
 from payments.signatures import webhook_signature
 from reliability.schema import OPENAPI, schema, webhook_secret
 from reliability.servers import Gunicorn, database_url
@@ -255,8 +255,8 @@ def rows():
     product = product_create(sku="DOC-1", name="Documented", price="9.99", stock=50)
     product_create(sku="DOC-2", name="Other", price="1.00", stock=1)
     spare = product_create(sku="DOC-3", name="Spare", price="1.00", stock=1)
-    pending = order_place(product_id=product.pk, quantity=1)
-    shipped = order_place(product_id=product.pk, quantity=1)
+    pending = order_place(items=[OrderLine(product.pk, 1)])
+    shipped = order_place(items=[OrderLine(product.pk, 1)])
     for status in (Order.Status.PAID, Order.Status.SHIPPED):
         order_status_update(order_id=shipped.pk, status=status)
     return {"product": product.pk, "spare": spare.pk, "pending": pending.pk, "shipped": shipped.pk}

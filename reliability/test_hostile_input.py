@@ -14,7 +14,7 @@ import requests
 from inventory.models import Product, StockMovement
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place
+from orders.services import OrderLine, order_place
 from payments.models import Payment
 from payments.signatures import webhook_signature
 from reliability.schema import webhook_secret
@@ -156,7 +156,7 @@ CASES = [
 @pytest.fixture
 def rows():
     product = product_create(sku="KEEP", name="Keep", price="9.99", stock=5)
-    return {"product": product.pk, "order": order_place(product_id=product.pk, quantity=1).pk}
+    return {"product": product.pk, "order": order_place(items=[OrderLine(product.pk, 1)]).pk}
 
 
 def snapshot():

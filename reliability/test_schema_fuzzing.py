@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place, order_status_update
+from orders.services import OrderLine, order_place, order_status_update
 from payments.signatures import webhook_signature
 from reliability.schema import OPENAPI, schema, webhook_secret
 
@@ -62,7 +62,7 @@ def seeded_catalog():
     for product, status in zip(
         products, [Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED], strict=True
     ):
-        order = order_place(product_id=product.pk, quantity=1)
+        order = order_place(items=[OrderLine(product.pk, 1)])
         for step in {
             Order.Status.PENDING: [],
             Order.Status.PAID: [Order.Status.PAID],

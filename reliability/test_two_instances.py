@@ -19,7 +19,7 @@ import requests
 
 from inventory.services import product_create
 from orders.models import Order
-from orders.services import order_place
+from orders.services import OrderLine, order_place
 from payments.models import Payment
 from payments.signatures import webhook_signature
 from reliability.invariants import assert_stock_invariants
@@ -70,8 +70,8 @@ def webhook(order_id: int, quantity: int, event_id: str) -> dict:
 
 def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
     product = product_create(sku="RACE-1", name="Contended", price=PRICE, stock=INITIAL_STOCK)
-    shared = [order_place(product_id=product.pk, quantity=2).pk for _ in range(SHARED_CANCELS)]
-    to_pay = [order_place(product_id=product.pk, quantity=1).pk for _ in range(DUPLICATE_EVENTS)]
+    shared = [order_place(items=[OrderLine(product.pk, 2)]).pk for _ in range(SHARED_CANCELS)]
+    to_pay = [order_place(items=[OrderLine(product.pk, 1)]).pk for _ in range(DUPLICATE_EVENTS)]
     barrier = Barrier(THREADS)
 
     def client(index: int) -> list[tuple[str, int, dict | None]]:
@@ -159,7 +159,7 @@ def test_two_instances_never_oversell_restock_twice_or_pay_twice(two_servers):
         if (kind, status) == ("place", 409)
     )
     created = {body["id"] for kind, status, body in results if status == 201}
-    orders = Order.objects.filter(product=product)
+    orders = Order.objects.filter(items__product=product)
     assert set(orders.values_list("pk", flat=True)) == created | set(shared) | set(to_pay)
     assert_stock_invariants(product, initial_stock=INITIAL_STOCK)
 

@@ -76,11 +76,19 @@ def test_stock_check_accepts_consistent_stock_and_names_a_discrepancy(live_serve
         )
         assert order.status_code == 201
     assert session.delete(f"{url}/orders/{order.json()['id']}").status_code == 204
-    assert stock_discrepancies(session, url, {product["id"]: 100}) == []
+    other = session.post(
+        f"{url}/products/", json={"sku": "LOAD-OTHER", "name": "Other", "price": 1, "stock": 10}
+    ).json()
+    items = [
+        {"product_id": other["id"], "quantity": 9},
+        {"product_id": product["id"], "quantity": 2},
+    ]
+    assert session.post(f"{url}/orders/", json={"items": items}).status_code == 201
+    assert stock_discrepancies(session, url, {product["id"]: 100, other["id"]: 10}) == []
 
     assert session.patch(f"{url}/products/{product['id']}", json={"stock": 90}).status_code == 200
     assert stock_discrepancies(session, url, {product["id"]: 100}) == [
-        f"product {product['id']}: stock 90 + ordered 3 = 93, initial 100"
+        f"product {product['id']}: stock 90 + ordered 5 = 95, initial 100"
     ]
 
 

@@ -81,3 +81,24 @@ def test_check_stock_ledger_counts_a_product_without_movements_as_zero(product):
     with pytest.raises(CommandError):
         call_command("check_stock_ledger", stdout=out)
     assert out.getvalue() == f"id={product.pk} sku=PROD-001 stock=50 ledger=0 difference=+50\n"
+
+
+def test_check_stock_ledger_passes_with_carts_placed_and_canceled(make_product, make_order):
+    products = [make_product(stock=10) for _ in range(3)]
+    make_order(items=[(products[2], 1), (products[0], 4)])
+    make_order(items=[(p, 2) for p in products], status="CANCELED")
+    make_order(items=[(products[1], 3), (products[2], 3)], status="SHIPPED")
+    assert run("check_stock_ledger") == "Stock ledger OK: 3 product(s) checked.\n"
+    assert [Product.objects.get(pk=p.pk).stock for p in products] == [6, 7, 6]
+
+
+def test_check_stock_ledger_names_the_one_product_of_a_cart_that_drifted(make_product, make_order):
+    products = [make_product(stock=10) for _ in range(3)]
+    make_order(items=[(p, 1) for p in products])
+    Product.objects.filter(pk=products[1].pk).update(stock=8)  # bypassed the ledger
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"mismatch for 1 product\(s\)"):
+        call_command("check_stock_ledger", stdout=out)
+    assert out.getvalue() == (
+        f"id={products[1].pk} sku={products[1].sku} stock=8 ledger=9 difference=-1\n"
+    )

@@ -74,3 +74,18 @@ def test_stock_querysets_say_what_they_select(make_product):
         "at_or_below_reorder_level": {out.pk, low.pk},
         "archived": {archived.pk},
     }
+
+
+@pytest.mark.parametrize("reason", ["order_placed", "order_canceled"])
+def test_an_order_of_several_products_moves_each_products_stock_once(make_product, reason):
+    first, second = make_product(), make_product()
+    for product in (first, second):
+        StockMovement.objects.create(product=product, delta=1, reason=reason, order_id=7)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockMovement.objects.create(product=second, delta=1, reason=reason, order_id=7)
+    assert sorted(
+        StockMovement.objects.filter(order_id=7).values_list("product_id", flat=True)
+    ) == [
+        first.pk,
+        second.pk,
+    ]

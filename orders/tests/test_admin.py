@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from inventory.models import Product, StockMovement
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,16 @@ def orders_by_status(product, make_order):
     return {status: make_order(product, quantity=2, status=status) for status in Order.Status}
 
 
-def test_changelist_shows_product_quantity_total_status_and_created(
+def test_changelist_shows_products_items_units_total_status_and_created(
     staff_client, product, make_order
 ):
     order = make_order(product, quantity=3)
     response = staff_client.get(ORDERS)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<td class="field-product nowrap">PROD-001 — Laptop</td>' in html
-    assert '<td class="field-quantity">3</td>' in html
+    assert '<td class="field-products">PROD-001 — Laptop</td>' in html
+    assert '<td class="field-item_count">1</td>' in html
+    assert '<td class="field-units">3</td>' in html
     assert '<td class="field-total">2999.97</td>' in html
     assert '<td class="field-status">Pending</td>' in html
     assert '<td class="field-created_at nowrap">' in html
@@ -159,3 +161,94 @@ def test_changelist_query_count_does_not_grow_with_rows(staff_client, make_produ
             make_order(product, quantity=1)
     assert Order.objects.count() == 50
     assert queries_for_page() == few
+
+
+@pytest.fixture
+def cart(make_product, make_order):
+    """A cart of three products, sent in the order dock, laptop, cable."""
+    laptop = make_product(sku="LAP-1", name="Laptop", price="999.99", stock=10)
+    cable = make_product(sku="CAB-1", name="Cable", price="9.99", stock=10)
+    dock = make_product(sku="DOC-1", name="Dock", price="129.00", stock=10)
+    return make_order(items=[(dock, 1), (laptop, 2), (cable, 3)])
+
+
+def test_changelist_shows_a_carts_products_item_count_units_and_total(staff_client, cart):
+    html = staff_client.get(ORDERS).content.decode()
+    assert '<td class="field-products">DOC-1 — Dock, LAP-1 — Laptop, CAB-1 — Cable</td>' in html
+    assert '<td class="field-item_count">3</td>' in html
+    assert '<td class="field-units">6</td>' in html
+    assert '<td class="field-total">2158.95</td>' in html
+
+
+@pytest.mark.parametrize("column", ["item_count", "units", "total"])
+def test_changelist_sorts_by_item_count_units_and_total(
+    staff_client, cart, product, make_order, column
+):
+    single = make_order(product, quantity=1)
+    # `o` indexes the columns as shown: the action checkbox first.
+    index = ["action_checkbox", "id", "products", "item_count", "units", "total"].index(column)
+    ascending = staff_client.get(ORDERS, {"o": str(index)})
+    descending = staff_client.get(ORDERS, {"o": f"-{index}"})
+    assert listed_ids(ascending) == [single.pk, cart.pk]
+    assert listed_ids(descending) == [cart.pk, single.pk]
+
+
+def test_search_finds_a_cart_by_any_of_its_products_once(staff_client, cart):
+    for term in ("LAP-1", "cable", "Dock"):
+        assert listed_ids(staff_client.get(ORDERS, {"q": term})) == [cart.pk]
+    assert listed_ids(staff_client.get(ORDERS, {"q": "-1"})) == [cart.pk]
+
+
+def test_order_page_lists_its_items_read_only_in_the_order_sent(staff_client, cart):
+    response = staff_client.get(f"{ORDERS}{cart.pk}/change/")
+    assert response.status_code == 200
+    [inline] = response.context["inline_admin_formsets"]
+    rows = [
+        [field.contents() for fieldset in form for line in fieldset for field in line]
+        for form in inline
+    ]
+    dock, laptop, cable = (item.product for item in cart.item_list)
+
+    def link(product) -> str:
+        return f'<a href="/admin/inventory/product/{product.pk}/change/">{product}</a>'
+
+    assert rows == [
+        [link(dock), "1", "129.00", "129.00"],
+        [link(laptop), "2", "999.99", "1999.98"],
+        [link(cable), "3", "9.99", "29.97"],
+    ]
+    assert inline.has_add_permission is False
+    assert inline.has_change_permission is False
+    assert inline.has_delete_permission is False
+    html = response.content.decode()
+    assert "2158.95" in html
+    assert 'name="items-0-quantity"' not in html
+
+
+def test_changelist_query_count_does_not_grow_with_items(staff_client, make_product, make_order):
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(ORDERS)
+        assert response.status_code == 200
+        return len(captured)
+
+    products = [make_product(stock=1000) for _ in range(5)]
+    make_order(products[0])
+    few = queries_for_page()
+    for _ in range(20):
+        make_order(items=[(p, 1) for p in products])
+    assert queries_for_page() == few
+
+
+def test_cancel_action_restocks_every_item_of_a_cart(staff_client, cart):
+    response = staff_client.post(
+        ORDERS, {"action": "cancel_orders", "_selected_action": [cart.pk]}, follow=True
+    )
+    assert messages_of(response) == ["1 order canceled."]
+    stocks = dict(
+        StockMovement.objects.filter(order_id=cart.pk, reason="order_canceled").values_list(
+            "product__sku", "delta"
+        )
+    )
+    assert stocks == {"DOC-1": 1, "LAP-1": 2, "CAB-1": 3}
+    assert sorted(Product.objects.values_list("stock", flat=True)) == [10, 10, 10]

@@ -26,6 +26,15 @@ def body(order: Order) -> dict:
         "unit_price": float(order.unit_price),
         "total_price": float(order.total_price),
         "updated_at": iso(order.updated_at),
+        "items": [
+            {
+                "product_id": item.product_id,
+                "quantity": item.quantity,
+                "unit_price": float(item.unit_price),
+                "line_total": float(item.line_total),
+            }
+            for item in order.item_list
+        ],
     }
 
 

@@ -40,23 +40,28 @@ def assert_ledger_matches(product: Product) -> None:
 
 @pytest.mark.django_db
 def test_seed_demo_creates_catalog_and_orders_through_the_services():
-    assert run("seed_demo") == "Demo data: 8 product(s) created, 4 order(s) placed.\n"
+    assert run("seed_demo") == "Demo data: 8 product(s) created, 5 order(s) placed.\n"
     assert Product.objects.filter(sku__startswith="DEMO-").count() == 8
-    assert sorted(Order.objects.values_list("product__sku", "status")) == [
-        ("DEMO-CABLE", "CANCELED"),
-        ("DEMO-LAPTOP", "PENDING"),
-        ("DEMO-MONITOR", "SHIPPED"),
-        ("DEMO-MOUSE", "PAID"),
+    orders = Order.objects.order_by("pk")
+    assert [
+        (order.status, [(i.product.sku, i.quantity) for i in order.item_list]) for order in orders
+    ] == [
+        ("PENDING", [("DEMO-LAPTOP", 1)]),
+        ("PAID", [("DEMO-MOUSE", 3)]),
+        ("SHIPPED", [("DEMO-MONITOR", 2)]),
+        ("CANCELED", [("DEMO-CABLE", 5)]),
+        ("PENDING", [("DEMO-DOCK", 1), ("DEMO-KEYBOARD", 1), ("DEMO-HEADSET", 1)]),
     ]
     assert Product.objects.get(sku="DEMO-MOUSE").stock == 117
     assert Product.objects.get(sku="DEMO-CABLE").stock == 300
+    assert Product.objects.get(sku="DEMO-DOCK").stock == 7
     assert set(StockMovement.objects.values_list("actor", flat=True)) == {"seed_demo"}
     for product in Product.objects.all():
         assert_ledger_matches(product)
     assert run("low_stock_report", "--format", "csv").splitlines()[1:] == [
         "DEMO-WEBCAM,HD webcam,0,5",
-        "DEMO-HEADSET,Headset with microphone,2,5",
-        "DEMO-KEYBOARD,Mechanical keyboard,4,5",
+        "DEMO-HEADSET,Headset with microphone,1,5",
+        "DEMO-KEYBOARD,Mechanical keyboard,3,5",
     ]
 
 
@@ -80,9 +85,17 @@ def test_seed_demo_is_idempotent():
 def test_seed_demo_fills_in_only_what_is_missing(make_product):
     make_product(sku="DEMO-LAPTOP", name="My own laptop", stock=3)
     product_archive(product_id=make_product(sku="DEMO-WEBCAM").pk)
-    assert run("seed_demo") == "Demo data: 7 product(s) created, 4 order(s) placed.\n"
+    assert run("seed_demo") == "Demo data: 7 product(s) created, 5 order(s) placed.\n"
     assert Product.objects.live().get(sku="DEMO-LAPTOP").name == "My own laptop"
     assert Product.objects.filter(sku="DEMO-WEBCAM").count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_skips_a_cart_whose_product_already_has_orders(make_product, make_order):
+    make_order(make_product(sku="DEMO-KEYBOARD", stock=10), quantity=2)
+    assert run("seed_demo") == "Demo data: 7 product(s) created, 4 order(s) placed.\n"
+    assert not Order.objects.filter(items__product__sku="DEMO-DOCK").exists()
+    assert Product.objects.get(sku="DEMO-KEYBOARD").stock == 8
 
 
 # --- cancel_stale_orders ------------------------------------------------------------------
@@ -248,3 +261,22 @@ def test_cancel_stale_orders_racing_api_cancels_and_itself_restocks_each_order_o
     product.refresh_from_db()
     assert product.stock == 50
     assert_ledger_matches(product)
+
+
+@pytest.mark.django_db
+def test_cancel_stale_orders_restocks_every_item_of_a_stale_cart(make_product, make_order):
+    products = [make_product(stock=10) for _ in range(3)]
+    cart = make_order(items=[(products[2], 1), (products[0], 2), (products[1], 3)])
+    fresh_cart = make_order(items=[(products[0], 1), (products[1], 1)])
+    age([cart], hours=25)
+    assert run("cancel_stale_orders", "--older-than", "24h") == f"Canceled 1 order(s): {cart.pk}.\n"
+    assert [Product.objects.get(pk=p.pk).stock for p in products] == [9, 9, 10]
+    restocks = StockMovement.objects.filter(reason="order_canceled")
+    assert sorted(restocks.values_list("order_id", "product_id", "delta", "actor")) == [
+        (cart.pk, products[0].pk, 2, "cancel_stale_orders"),
+        (cart.pk, products[1].pk, 3, "cancel_stale_orders"),
+        (cart.pk, products[2].pk, 1, "cancel_stale_orders"),
+    ]
+    assert Order.objects.get(pk=fresh_cart.pk).status == "PENDING"
+    for product in products:
+        assert_ledger_matches(product)

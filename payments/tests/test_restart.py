@@ -109,7 +109,7 @@ def test_a_new_process_refuses_an_event_id_recorded_earlier(
     assert (
         post_webhook(paid_event(pending_order.pk), event_id="evt_before_restart").status_code == 200
     )
-    second_order = make_order(pending_order.product, quantity=2)
+    second_order = make_order(pending_order.item_list[0].product, quantity=2)
     body = json.dumps(paid_event(second_order.pk)).encode()
     headers = {
         "Content-Type": "application/json",

@@ -125,9 +125,10 @@ def test_database_refuses_a_second_row_for_an_event_id(pending_order):
 def test_paying_moves_the_locked_order_without_reading_it_again(
     pending_order, django_assert_num_queries
 ):
-    # SELECT used event id, SAVEPOINT, SELECT order (FOR UPDATE), SAVEPOINT, INSERT payment,
-    # RELEASE, UPDATE order, RELEASE: the order is read once, under its lock.
-    with django_assert_num_queries(8):
+    # SELECT used event id, SAVEPOINT, SELECT order (FOR UPDATE), SELECT its items (the total
+    # the amount must equal), SAVEPOINT, INSERT payment, RELEASE, UPDATE order, RELEASE: the
+    # order is read once, under its lock.
+    with django_assert_num_queries(9):
         result = receive(pending_order)
     assert (result.outcome, result.payment.order.status) == ("succeeded", "PAID")
 

@@ -75,8 +75,25 @@ class IndexedListSerializer(serializers.ListSerializer):
     """A list body whose item errors are reported by index, only for failing items.
 
     `{"3": {"price": [...]}}`: DRF's LIST_SERIALIZER_ERRORS_AS_DICT keys them by integer; JSON
-    object keys are strings, so they become "3".
+    object keys are strings, so they become "3". With `unique_field`, an item repeating an
+    earlier item's value of that field is an error of its own: `{"3": {"id": ["Duplicate id in
+    this request."]}}`.
     """
+
+    unique_field: str | None = None
+
+    def validate(self, attrs):
+        if self.unique_field is None:
+            return attrs
+        seen, duplicates = set(), {}
+        for index, item in enumerate(attrs):
+            if item[self.unique_field] in seen:
+                message = f"Duplicate {self.unique_field} in this request."
+                duplicates[str(index)] = {self.unique_field: [message]}
+            seen.add(item[self.unique_field])
+        if duplicates:
+            raise serializers.ValidationError(duplicates)
+        return attrs
 
     def to_internal_value(self, data):
         try:

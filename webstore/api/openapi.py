@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import cache
 
 from drf_spectacular import openapi
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -211,6 +211,27 @@ class RejectUnknownFieldsExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         return {**schema, "additionalProperties": False}
+
+
+class IndexedListBoundsExtension(OpenApiSerializerFieldExtension):
+    """A nested `IndexedListSerializer` states how many items it takes (`minItems`, `maxItems`).
+
+    DRF's ListSerializer checks `allow_empty`, `min_length` and `max_length` itself, not
+    through validators, so drf-spectacular would document a list of any length.
+    """
+
+    target_class = "webstore.api.fields.IndexedListSerializer"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._unwrap_list_serializer(self.target, direction)
+        field = self.target
+        least = max(field.min_length or 0, 0 if field.allow_empty else 1)
+        if least:
+            schema["minItems"] = least
+        if field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        return schema
 
 
 def strip_trailing_slashes(result, generator, request, public):

@@ -91,7 +91,8 @@ def test_request_bodies_forbid_unknown_fields(api_client):
     for name in (
         "ProductRequest",
         "PatchedProductRequest",
-        "OrderCreateRequest",
+        "OrderLineRequest",
+        "OrderCartRequest",
         "OrderStatusRequest",
     ):
         assert schemas[name]["additionalProperties"] is False, name
@@ -147,3 +148,34 @@ def test_bulk_operations_document_body_errors_and_no_list_parameters(api_client)
             p for p in item[method]["parameters"] if p["in"] == "query"
         ]
         assert {"400", "411", "413", "415"} <= set(item[method]["responses"])
+
+
+def test_order_create_documents_both_forms_and_the_cart_bounds(api_client):
+    schema = api_client.get("/openapi.json").json()
+    body = schema["paths"]["/orders"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/OrderCreateRequest"}
+    assert schema["components"]["schemas"]["OrderCreateRequest"] == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/OrderLineRequest"},
+            {"$ref": "#/components/schemas/OrderCartRequest"},
+        ]
+    }
+    items = schema["components"]["schemas"]["OrderCartRequest"]["properties"]["items"]
+    assert items == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/OrderLineRequest"},
+        "minItems": 1,
+        "maxItems": 100,
+    }
+    assert [example["value"] for example in body["examples"].values()] == [
+        {"product_id": 1, "quantity": 2},
+        {"items": [{"product_id": 1, "quantity": 2}, {"product_id": 5, "quantity": 1}]},
+    ]
+
+
+def test_orders_document_their_items_and_nullable_single_product_fields(api_client):
+    order = api_client.get("/openapi.json").json()["components"]["schemas"]["Order"]
+    assert order["properties"]["items"]["items"] == {"$ref": "#/components/schemas/OrderItem"}
+    assert order["properties"]["product_id"]["nullable"] is True
+    assert order["properties"]["unit_price"]["nullable"] is True
+    assert "nullable" not in order["properties"]["total_price"]

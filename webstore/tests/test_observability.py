@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from inventory.models import Product
 from orders.models import Order
-from orders.services import order_place
+from orders.services import OrderLine, order_place
 from webstore.observability.middleware import RequestLogMiddleware
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
@@ -142,7 +142,7 @@ def test_a_rolled_back_order_is_neither_logged_nor_counted(make_product, json_lo
     product = make_product(stock=5)
     placed = counter("webstore_orders_placed_total")
     with pytest.raises(RuntimeError), transaction.atomic():
-        order_place(product_id=product.pk, quantity=1)
+        order_place(items=[OrderLine(product.pk, 1)])
         raise RuntimeError("caller failed after placing")
     assert Order.objects.count() == 0
     assert Product.objects.get(pk=product.pk).stock == 5
