@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from orders.models import Order, OrderItem
 from webstore.api.fields import (
@@ -18,6 +19,7 @@ from webstore.api.fields import (
 # Items one order may hold: any real cart, and a bound on the rows one transaction locks.
 MAX_ORDER_ITEMS = 100
 BOTH_FORMS = "Send either items or product_id and quantity, not both."
+NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 
 class OrderItemSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
@@ -90,9 +92,21 @@ class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
 
 
 class OrderItemListSerializer(IndexedListSerializer):
-    """A cart's items; a product may appear once."""
+    """A cart's items; a product may appear once.
+
+    An error of the list itself (not a list, empty, too long) is the field's own message list,
+    `{"items": ["This list may not be empty."]}`, as for any other field.
+    """
 
     unique_field = "product_id"
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, Mapping) and exc.detail.keys() == {NON_FIELD_ERRORS}:
+                raise serializers.ValidationError(exc.detail[NON_FIELD_ERRORS]) from exc
+            raise
 
 
 class OrderLineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
