@@ -1,5 +1,7 @@
 """The order admin, driven as a logged-in store-staff user: list, filters, ship and cancel."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -252,3 +254,108 @@ def test_cancel_action_restocks_every_item_of_a_cart(staff_client, cart):
     )
     assert stocks == {"DOC-1": 1, "LAP-1": 2, "CAB-1": 3}
     assert sorted(Product.objects.values_list("stock", flat=True)) == [10, 10, 10]
+
+
+# --- CSV export: one row per item -----------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "order_id",
+    "created_at",
+    "status",
+    "order_total",
+    "sku",
+    "product",
+    "quantity",
+    "unit_price",
+    "line_total",
+]
+
+
+def export_rows(client, query: str = "") -> list[dict]:
+    fields = {f"orderitemresource_{name}": "on" for name in EXPORT_COLUMNS}
+    response = client.post(f"{ORDERS}export/{query}", {"format": "0", "resource": "0", **fields})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_export_writes_one_row_per_item_with_its_orders_columns(
+    staff_client, cart, product, make_order
+):
+    single = make_order(product, quantity=2, status=Order.Status.PAID)
+    created = {
+        order.pk: order.created_at.isoformat().replace("+00:00", "Z") for order in (cart, single)
+    }
+    common = {"order_id": str(cart.pk), "created_at": created[cart.pk], "status": "PENDING"}
+    assert export_rows(staff_client) == [
+        {
+            **common,
+            "order_total": "2158.95",
+            "sku": "DOC-1",
+            "product": "Dock",
+            "quantity": "1",
+            "unit_price": "129.00",
+            "line_total": "129.00",
+        },
+        {
+            **common,
+            "order_total": "2158.95",
+            "sku": "LAP-1",
+            "product": "Laptop",
+            "quantity": "2",
+            "unit_price": "999.99",
+            "line_total": "1999.98",
+        },
+        {
+            **common,
+            "order_total": "2158.95",
+            "sku": "CAB-1",
+            "product": "Cable",
+            "quantity": "3",
+            "unit_price": "9.99",
+            "line_total": "29.97",
+        },
+        {
+            "order_id": str(single.pk),
+            "created_at": created[single.pk],
+            "status": "PAID",
+            "order_total": "1999.98",
+            "sku": "PROD-001",
+            "product": "Laptop",
+            "quantity": "2",
+            "unit_price": "999.99",
+            "line_total": "1999.98",
+        },
+    ]
+
+
+def test_export_follows_the_changelist_filters_and_search(staff_client, cart, product, make_order):
+    single = make_order(product, status=Order.Status.PAID)
+    paid = export_rows(staff_client, "?status__exact=PAID")
+    assert [(row["order_id"], row["sku"]) for row in paid] == [(str(single.pk), "PROD-001")]
+    # A search by one product of a cart exports the whole cart, each item once.
+    searched = export_rows(staff_client, "?q=Dock")
+    assert [row["sku"] for row in searched] == ["DOC-1", "LAP-1", "CAB-1"]
+
+
+def test_export_runs_a_constant_number_of_queries(staff_client, make_product, make_order):
+    products = [make_product(stock=1000) for _ in range(4)]
+
+    def queries_for_export() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export_rows(staff_client)
+        return len(captured)
+
+    make_order(products[0])
+    few = queries_for_export()
+    for _ in range(15):
+        make_order(items=[(p, 1) for p in products])
+    assert queries_for_export() == few
+
+
+def test_export_needs_the_view_permission(client, django_user_model, cart):
+    outsider = django_user_model.objects.create_user("outsider", password="x", is_staff=True)
+    client.force_login(outsider)
+    assert client.get(f"{ORDERS}export/").status_code == 403
