@@ -1,4 +1,5 @@
-"""Real processes for the reliability group: gunicorn instances and a cuttable TCP proxy.
+"""Real processes for the reliability group: gunicorn instances, a cuttable TCP proxy, and a
+Redis server of the test's own that can be killed, shut down, hung and brought back.
 
 Each gunicorn runs the production configuration (`gunicorn.conf.py`, DEBUG off, throwaway
 secrets) against the test database pytest-django created, so the test reads the final state
@@ -15,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+import redis
 import requests
 from django.db import connection
 
@@ -22,6 +24,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Ports this group may bind, as "first-last"; each server takes the first free one.
 PORT_RANGE = os.environ.get("RELIABILITY_PORTS", "8150-8169")
 PROXY_PORT_RANGE = os.environ.get("RELIABILITY_PROXY_PORTS", "55410-55419")
+REDIS_PORT_RANGE = os.environ.get("RELIABILITY_REDIS_PORTS", "55420-55429")
 STARTUP_SECONDS = 60
 
 
@@ -205,3 +208,74 @@ class TcpProxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+class RedisServer:
+    """A `redis-server` of the test's own on a free port, keeping nothing on disk.
+
+    `kill()` (SIGKILL), `shutdown()` (a clean SHUTDOWN) and `hang()` (SIGSTOP: connections are
+    accepted and never answered) take it away; `restore()` brings it back on the same port,
+    empty after a kill or shutdown, with its data after a hang.
+    """
+
+    def __init__(self, *, workdir: Path):
+        self.port = free_port(REDIS_PORT_RANGE)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self._stopped = False
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir)),
+                *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def answers(self) -> bool:
+        client = redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def shutdown(self) -> None:
+        client = redis.Redis(port=self.port, socket_timeout=5)
+        with contextlib.suppress(redis.ConnectionError):  # the server closes the connection
+            client.shutdown(nosave=True)
+        client.close()
+        self.process.wait(timeout=30)
+
+    def hang(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+        self._stopped = True
+
+    def restore(self) -> None:
+        if self._stopped:
+            self.process.send_signal(signal.SIGCONT)
+            self._stopped = False
+        else:
+            self.start()
+
+    def stop(self) -> None:
+        if self._stopped:
+            self.process.send_signal(signal.SIGCONT)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

@@ -265,11 +265,21 @@ THROTTLE_RATES = {
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # Rate-limit counters live in the cache: Redis when REDIS_URL is set (shared by every worker and
-# instance), otherwise this process's memory.
+# instance), otherwise this process's memory. While Redis is unreachable the API keeps serving
+# without limits (webstore/cache.py); a Redis connect or reply taking longer than
+# REDIS_TIMEOUT_SECONDS counts as unreachable, so a hung Redis cannot stall requests.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.25)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "webstore.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -305,7 +315,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Admin brute force (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
-# one IP, that pair is locked out for AXES_COOLOFF_MINUTES. Attempts are stored in the database.
+# one IP, that pair is locked out for AXES_COOLOFF_MINUTES. Attempts are stored in the database
+# (axes' default handler), not the cache: lockouts hold through a cache outage.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,9 +1,13 @@
-"""Readiness checks: can this process serve traffic that needs the database?"""
+"""Readiness checks: can this process serve traffic that needs the database, and which
+dependencies it serves without (degraded)?"""
 
 import logging
 
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
+
+from webstore.cache import FailOpenRedisCache
 
 logger = logging.getLogger("webstore.observability.health")
 
@@ -32,4 +36,16 @@ def readiness_problems() -> dict[str, str]:
     if unapplied:
         names = [f"{app_label}.{name}" for app_label, name in unapplied]
         return {"migrations": f"{len(names)} not applied: {', '.join(names[:5])}"}
+    return {}
+
+
+def degraded_dependencies() -> dict[str, str]:
+    """Returns the dependencies that are down but not needed to serve, by name; empty if none.
+
+    The cache (Redis) holds only rate-limit counters: while it is unreachable the API serves
+    without limits (webstore/cache.py), so readiness reports it without failing.
+    """
+    cache = caches["default"]
+    if isinstance(cache, FailOpenRedisCache) and not cache.ping():
+        return {"cache": "unreachable"}
     return {}

@@ -1,4 +1,4 @@
-"""Prometheus: the HTTP request series and the exposition of every metric.
+"""Prometheus: the HTTP request series, failed cache calls, and the exposition of every metric.
 
 Correct under gunicorn with several workers: gunicorn.conf.py points PROMETHEUS_MULTIPROC_DIR
 at a clean folder before any worker imports this module, so every process writes its samples
@@ -24,6 +24,12 @@ HTTP_REQUEST_DURATION = Histogram(
     "Time from the request entering Django to its response, by method and route.",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+CACHE_ERRORS = Counter(
+    "webstore_cache_errors_total",
+    "Cache calls answered without the cache (a miss, nothing stored) because it was unreachable: "
+    "calls that failed, and calls skipped in the second after a failure; by operation.",
+    ["operation"],
 )
 
 

@@ -4,7 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from webstore.access.metrics_token import metrics_scraper_authorized
-from webstore.observability.health import readiness_problems
+from webstore.observability.health import degraded_dependencies, readiness_problems
 from webstore.observability.metrics import metrics_exposition
 
 
@@ -14,11 +14,16 @@ def health(request):
 
 
 def health_ready(request):
-    """Readiness: 200 when the database answers and is migrated, 503 with the reasons if not."""
+    """Readiness: 200 when the database answers and is migrated, 503 with the reasons if not.
+
+    Dependencies the service runs without (the cache) are reported under `degraded` when down,
+    with either status: `{"status": "ready", "degraded": {"cache": "unreachable"}}`.
+    """
     problems = readiness_problems()
-    if problems:
-        return JsonResponse({"status": "unavailable", "reasons": problems}, status=503)
-    return JsonResponse({"status": "ready"})
+    body = {"status": "unavailable", "reasons": problems} if problems else {"status": "ready"}
+    if degraded := degraded_dependencies():
+        body["degraded"] = degraded
+    return JsonResponse(body, status=503 if problems else 200)
 
 
 def metrics(request):

@@ -1,9 +1,11 @@
 """Fixtures for webstore tests: real servers (gunicorn), JSON logs, API keys."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import requests
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from webstore import cache as cache_module
 from webstore.access.services import api_key_create
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -100,3 +103,35 @@ def clean_cache():
     cache.clear()
     yield cache
     cache.clear()
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_cache(settings, monkeypatch):
+    """Makes the default cache the project's Redis backend at a location; call with the URL."""
+
+    def use(location: str) -> None:
+        # A fresh outage record: no failure or log time carried over from another test.
+        monkeypatch.setattr(cache_module, "_outages", {})
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "webstore.cache.FailOpenRedisCache",
+                "LOCATION": location,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+                "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            }
+        }
+
+    return use
+
+
+@pytest.fixture
+def unreachable_cache(redis_cache):
+    """The default cache is Redis at a port nobody listens on (a cache outage)."""
+    redis_cache(f"redis://127.0.0.1:{closed_port()}/0")

@@ -169,3 +169,11 @@ class TestAdminLockout:
         assert b"locked" in locked.content.lower()
         # The same staff member from another address is not locked out.
         assert self.login("right-pass-42", ip="198.51.100.1").status_code == 302
+
+    def test_login_and_lockout_work_while_the_cache_is_unreachable(self, unreachable_cache):
+        # django-axes keeps its attempts in the database, the session is in the database too.
+        assert self.login("right-pass-42").status_code == 302
+        for _ in range(4):
+            assert self.login("wrong").status_code == 200
+        assert self.login("wrong").status_code == 429
+        assert self.login("right-pass-42").status_code == 429

@@ -137,7 +137,7 @@ PRODUCTION_RATES = "{'read': '1200/minute', 'write': '120/minute'}"
         ({}, f"django.core.cache.backends.locmem.LocMemCache {PRODUCTION_RATES}"),
         (
             {"REDIS_URL": "redis://127.0.0.1:6379/5"},
-            f"django.core.cache.backends.redis.RedisCache {PRODUCTION_RATES}",
+            f"webstore.cache.FailOpenRedisCache {PRODUCTION_RATES}",
         ),
         (
             {"DEBUG": "true"},
