@@ -4,14 +4,14 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from inventory.models import Product
-from webstore.api.filters import StrictBooleanFilter
+from webstore.api.filters import StrictBooleanFilter, TextFilter
 
 
 class ProductFilter(filters.FilterSet):
-    search = filters.CharFilter(
+    search = TextFilter(
         method="filter_search", max_length=255, help_text="Substring of the name or SKU (any case)."
     )
-    sku = filters.CharFilter(field_name="sku", max_length=64, help_text="Exact SKU.")
+    sku = TextFilter(field_name="sku", max_length=64, help_text="Exact SKU.")
     in_stock = StrictBooleanFilter(
         method="filter_in_stock", help_text="`true`: stock > 0; `false`: stock = 0."
     )

@@ -11,7 +11,6 @@ from inventory.exceptions import (
     SkuConflict,
 )
 from inventory.serializers import (
-    ProductBulkUpdateItemSerializer,
     ProductBulkUpdateSerializer,
     ProductSerializer,
     product_bulk_create_serializer,
@@ -87,7 +86,8 @@ CHANGED = error_response(
 UPDATE = {
     "tags": ["products"],
     "description": UPDATE_DESCRIPTION,
-    "request": ProductSerializer,
+    # PUT is partial too (SPEC): only the fields sent change, none is required.
+    "request": ProductSerializer(partial=True),
     "parameters": [IF_MATCH_PARAMETER, ETAG_HEADER],
     "examples": [UPDATE_EXAMPLE],
     "responses": {
@@ -155,7 +155,7 @@ product_bulk_create_schema = extend_schema(
     tags=["products"],
     summary="Create many products",
     description=f"Creates every product or none; each starts its stock ledger. {BULK_NOTE}",
-    request=ProductSerializer(many=True),
+    request=product_bulk_create_serializer(),
     examples=[
         request_example(
             "Two products",
@@ -195,7 +195,7 @@ product_bulk_update_schema = extend_schema(
     summary="Update many products (PATCH)",
     description="Partial updates by `id`, applied in order: only the fields sent change. Stock "
     f"changes are recorded in the stock ledger as adjustments. An id may appear once. {BULK_NOTE}",
-    request=ProductBulkUpdateItemSerializer(many=True),
+    request=ProductBulkUpdateSerializer(),
     examples=[
         request_example(
             "Reprice one, restock another", [{"id": 1, "price": 899.99}, {"id": 2, "stock": 250}]

@@ -67,7 +67,7 @@ class ProductBulkUpdateItemSerializer(ProductSerializer):
     id = StrictIntegerField(min_value=1, max_value=MAX_ID)
     sku = StrictCharField(min_length=1, max_length=64, required=False)
     name = StrictCharField(min_length=1, max_length=255, required=False)
-    price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False)
+    price = PriceField(required=False)
     stock = StrictIntegerField(min_value=0, max_value=MAX_COUNT, required=False)
 
 

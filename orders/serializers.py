@@ -152,6 +152,9 @@ class OrderStatusSerializer(
     """The body of PUT/PATCH /orders/{id}: the status, and nothing else."""
 
     status = serializers.ChoiceField(choices=Order.Status.choices)
+    # Never partial: a PATCH changes the one field there is, so `status` is required for PATCH
+    # as for PUT, in validation and in the schema (drf-spectacular sets `partial` for PATCH).
+    partial = property(lambda self: False, lambda self, value: None)
 
     class Meta:
         model = Order

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
@@ -16,6 +17,7 @@ from payments.exceptions import (
 )
 from payments.models import PAYMENT_SUCCEEDED, Payment
 from payments.serializers import (
+    EVENT_ID_PATTERN,
     PaymentEventSerializer,
     PaymentResultSerializer,
     webhook_body_parse,
@@ -23,6 +25,7 @@ from payments.serializers import (
 from webstore.api.openapi import (
     TOO_LARGE,
     ErrorExample,
+    RejectUnknownFieldsExtension,
     error_response,
     raised_by,
     request_example,
@@ -60,7 +63,7 @@ HEADERS = [
     ),
     OpenApiParameter(
         "X-Event-Id",
-        OpenApiTypes.STR,
+        {"type": "string", "pattern": f"^{EVENT_ID_PATTERN.pattern}$"},
         OpenApiParameter.HEADER,
         required=True,
         description="The provider's unique event id (1–255 visible ASCII characters, no commas: a "
@@ -76,6 +79,23 @@ HEADERS = [
         "`{timestamp}.{body}` and must be recent.",
     ),
 ]
+
+
+class PaymentEventRequestExtension(OpenApiSerializerExtension):
+    """The webhook body's rule across fields (PaymentEventSerializer.validate), in the schema:
+    `amount` is required when `event` is `payment.succeeded`."""
+
+    target_class = "payments.serializers.PaymentEventSerializer"
+    priority = 1  # over RejectUnknownFieldsExtension, whose mapping this extends
+
+    def map_serializer(self, auto_schema, direction):
+        schema = RejectUnknownFieldsExtension(self.target).map_serializer(auto_schema, direction)
+        if direction == "request":
+            schema["anyOf"] = [
+                {"properties": {"event": {"not": {"enum": [PAYMENT_SUCCEEDED]}}}},
+                {"required": ["amount"]},
+            ]
+        return schema
 
 
 def _result_example(name: str, outcome: str, event_type: str, order_status: str):

@@ -4,6 +4,7 @@ import copy
 import datetime as dt
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 # Row ids are 64-bit; a larger number cannot name a row and must not reach the database.
@@ -67,10 +68,21 @@ class RejectUnknownFieldsMixin:
         return value
 
 
+# What DRF's and Django's text fields refuse beyond their lengths, as schema patterns: NUL
+# characters, and (values being trimmed with str.strip() first) a value of only whitespace when
+# blanks are refused. Spelled out, not `\s`: schema validators' `\s` misses some characters
+# Python strips (U+001C-U+001F). All of them lie below U+3001.
+_STRIPPED = "".join(f"\\u{ord(char):04x}" for char in map(chr, range(0x3001)) if char.isspace())
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^\x00{_STRIPPED}][^\x00]*$"
+
 # Items one bulk request may carry: large enough for imports, small enough for one transaction.
 MAX_BULK_ITEMS = 1000
 
 
+# Examples of these bodies are whole lists: without this, drf-spectacular would wrap each in
+# another list, publishing a nested array the service refuses.
+@extend_schema_serializer(many=False)
 class IndexedListSerializer(serializers.ListSerializer):
     """A list body whose item errors are reported by index, only for failing items.
 

@@ -12,7 +12,7 @@ from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
-from webstore.api.fields import MAX_ID
+from webstore.api.fields import MAX_ID, NO_NUL_PATTERN
 
 
 class ValueRequiredMixin:
@@ -60,6 +60,18 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class TextFilter(filters.CharFilter):
+    """A text filter whose schema says what its form field refuses: more than `max_length`
+    characters, and NUL characters (an empty value means no filter)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "string", "pattern": NO_NUL_PATTERN}
+        if self.extra.get("max_length") is not None:
+            schema["maxLength"] = self.extra["max_length"]
+        extend_schema_field(schema)(self)
 
 
 class QueryFilterBackend(DjangoFilterBackend):

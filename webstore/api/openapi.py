@@ -12,10 +12,13 @@ the serializers really accept.
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 
+from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import is_list_serializer
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -32,11 +35,12 @@ from webstore.api.exceptions import (
     error_body,
     service_unavailable_body,
 )
-from webstore.api.fields import UNKNOWN_FIELD
+from webstore.api.fields import NO_NUL_PATTERN, NOT_BLANK_PATTERN, UNKNOWN_FIELD
 from webstore.api.middleware import LengthRequired
 from webstore.api.pagination import MAX_LIMIT, PageParams
 from webstore.api.parsers import JSONParser, RequestTooLarge
 from webstore.api.renderers import JSONRenderer
+from webstore.observability.middleware import REQUEST_ID_PATTERN
 
 WHAT_WENT_WRONG = "What went wrong."
 
@@ -213,24 +217,38 @@ class RejectUnknownFieldsExtension(OpenApiSerializerExtension):
         return {**schema, "additionalProperties": False}
 
 
-class IndexedListBoundsExtension(OpenApiSerializerFieldExtension):
-    """A nested `IndexedListSerializer` states how many items it takes (`minItems`, `maxItems`).
+class RequestCharFieldExtension(OpenApiSerializerFieldExtension):
+    """Request strings carry a `pattern` for what CharField refuses beyond its lengths.
 
-    DRF's ListSerializer checks `allow_empty`, `min_length` and `max_length` itself, not
-    through validators, so drf-spectacular would document a list of any length.
+    No NUL character, and, unless blanks are allowed, a character that is not whitespace
+    (whitespace is trimmed first, so "  " is blank). A field's own RegexValidator is its pattern.
     """
 
-    target_class = "webstore.api.fields.IndexedListSerializer"
+    target_class = "rest_framework.fields.CharField"
     match_subclasses = True
+    priority = -1  # a field's own extension knows better
 
     def map_serializer_field(self, auto_schema, direction):
-        schema = auto_schema._unwrap_list_serializer(self.target, direction)
-        field = self.target
-        least = max(field.min_length or 0, 0 if field.allow_empty else 1)
-        if least:
-            schema["minItems"] = least
-        if field.max_length is not None:
-            schema["maxItems"] = field.max_length
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        own_pattern = any(isinstance(v, RegexValidator) for v in self.target.validators)
+        if direction == "request" and not own_pattern:
+            blank_refused = not self.target.allow_blank and self.target.trim_whitespace
+            schema["pattern"] = NOT_BLANK_PATTERN if blank_refused else NO_NUL_PATTERN
+        return schema
+
+
+class RequestDecimalFieldExtension(OpenApiSerializerFieldExtension):
+    """Request decimals carry `multipleOf` for their decimal places: more places are a 400,
+    never rounded (`19.999` is refused)."""
+
+    target_class = "rest_framework.fields.DecimalField"
+    match_subclasses = True
+    priority = -1  # a field's own extension knows better (PriceFieldExtension)
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and self.target.decimal_places is not None:
+            schema["multipleOf"] = float(Decimal(1).scaleb(-self.target.decimal_places))
         return schema
 
 
@@ -273,9 +291,10 @@ SERVICE_UNAVAILABLE = {
             "ServiceUnavailable",
             fields={
                 "detail": serializers.CharField(help_text=WHAT_WENT_WRONG),
-                "request_id": serializers.CharField(
+                "request_id": serializers.RegexField(
+                    REQUEST_ID_PATTERN,
                     help_text="This request's id (the `X-Request-ID` response header), to quote "
-                    "when reporting the problem."
+                    "when reporting the problem.",
                 ),
             },
         ),
@@ -303,6 +322,7 @@ SERVICE_UNAVAILABLE_HEADERS = [
         "X-Request-ID",
         str,
         OpenApiParameter.HEADER,
+        pattern=REQUEST_ID_PATTERN,
         response=list(SERVICE_UNAVAILABLE),
         description="This request's id, also in the body's `request_id`.",
     ),
@@ -314,12 +334,25 @@ LENGTH_REQUIRED = error_response(
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's, plus the answers every operation can give whatever its view.
+    """drf-spectacular's, plus the answers every operation can give whatever its view, and list
+    bodies bounded as their serializers bound them.
 
     503 comes from the exception handler while the database is unreachable, 411 from
     `RequireContentLengthMiddleware` to a body without a length; both are documented here once
-    rather than in each app's description.
+    rather than in each app's description. A ListSerializer's `allow_empty=False`, `min_length`
+    and `max_length` become the array's `minItems` and `maxItems` (drf-spectacular leaves them
+    out), so the schema admits no list the service refuses.
     """
+
+    def _unwrap_list_serializer(self, serializer, direction):
+        schema = super()._unwrap_list_serializer(serializer, direction)
+        if schema and is_list_serializer(serializer):
+            min_items = max(serializer.min_length or 0, 0 if serializer.allow_empty else 1)
+            if min_items:
+                schema["minItems"] = min_items
+            if serializer.max_length is not None:
+                schema["maxItems"] = serializer.max_length
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         # The hook where responses are built: `extend_schema` replaces the public

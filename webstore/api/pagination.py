@@ -1,21 +1,18 @@
-"""List windows that answer with a bare JSON array: `skip`/`limit`, or an opaque `cursor`.
+"""List windows that answer with a bare JSON array: `skip`/`limit`, and an opaque `cursor`.
 
 The original clients page with `skip`/`limit` and read a bare array; that stays exactly as it
 was. Every page that has a successor also carries `Link: <url>; rel="next"`, whose `cursor`
 continues after the page's last id (keyset pagination: `WHERE id > last ORDER BY id LIMIT n`),
-so page N costs the same as page 1 however deep it is.
+so page N costs the same as page 1 however deep it is. `skip` with a cursor skips rows after it.
 """
 
 import base64
-import binascii
-import json
+import re
 
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-
-from webstore.api.fields import MAX_ID
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -26,22 +23,25 @@ LINK_DESCRIPTION = (
     'Present when more rows follow: `<url>; rel="next"`, the same query with an opaque `cursor` '
     "that continues after this page."
 )
+# A cursor is the last id as 8 big-endian bytes in unpadded URL-safe base64: 11 characters of
+# 6 bits. Ids are at most MAX_ID = 2**63 - 1, so the first character's top bit is 0 (one of the
+# alphabet's first 32, A-Za-f); the last character holds the 64th bit's 2 bits of padding, 0
+# (every 4th character). Exactly the strings that decode to 0..MAX_ID match; the schema
+# publishes this pattern and the decoder accepts nothing else.
+CURSOR_BYTES = 8
+CURSOR_PATTERN = r"^[A-Za-f][A-Za-z0-9_-]{9}[AEIMQUYcgkosw048]$"
+_CURSOR = re.compile(CURSOR_PATTERN)
 
 
 def cursor_encode(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(last_id.to_bytes(CURSOR_BYTES, "big")).decode().rstrip("=")
 
 
 def cursor_decode(cursor: str) -> int:
     """The id a cursor continues after; raises ValueError for anything we did not issue."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        after = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))["after"]
-    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
-        raise ValueError("undecodable cursor") from None
-    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_ID:
-        raise ValueError("cursor out of range")
-    return after
+    if not _CURSOR.fullmatch(cursor):
+        raise ValueError("not a cursor")
+    return int.from_bytes(base64.urlsafe_b64decode(cursor + "="), "big")
 
 
 class PageParams(serializers.Serializer):
@@ -55,29 +55,25 @@ class PageParams(serializers.Serializer):
         except ValueError:
             raise serializers.ValidationError("Invalid cursor.") from None
 
-    def validate(self, attrs):
-        if "skip" in attrs and "cursor" in attrs:
-            raise serializers.ValidationError({"cursor": ["Use either skip or cursor, not both."]})
-        return attrs
-
 
 class SkipLimitPagination(BasePagination):
-    """Slices a list by `skip` (>= 0) or `cursor`, and `limit` (1..1000, default 100).
+    """Slices a list after `cursor` (if any), by `skip` (>= 0) and `limit` (1..1000, default 100).
 
     The queryset is walked in id order, which keyset pagination needs. Its rows may be model
     instances or `values()` dicts with an `id`.
     """
 
     def paginate_queryset(self, queryset, request, view=None):
-        params = PageParams(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads "" in form data as "not given", and an
+        # empty value is refused here as the filters refuse one.
+        params = PageParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         limit = params.validated_data["limit"]
         queryset = queryset.order_by("pk")
         if "cursor" in params.validated_data:
-            window = queryset.filter(pk__gt=params.validated_data["cursor"])[: limit + 1]
-        else:
-            skip = params.validated_data.get("skip", 0)
-            window = queryset[skip : skip + limit + 1]
+            queryset = queryset.filter(pk__gt=params.validated_data["cursor"])
+        skip = params.validated_data.get("skip", 0)
+        window = queryset[skip : skip + limit + 1]
         rows = list(window)
         page, has_next = rows[:limit], len(rows) > limit
         self.next_url = self._next_url(request, _row_id(page[-1])) if has_next else None
@@ -99,8 +95,8 @@ class SkipLimitPagination(BasePagination):
                 "in": "query",
                 "required": False,
                 "description": 'Opaque cursor from a previous page\'s `Link: rel="next"` header; '
-                "continues after that page. Not combinable with `skip`.",
-                "schema": {"type": "string"},
+                "continues after that page (`skip` then skips rows after it).",
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN},
             },
         ]
 

@@ -24,11 +24,14 @@ from webstore.idempotency.services import (
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = r"^[\x21-\x7e]+$"
+# The header's OpenAPI schema: what IdempotencyKeyHeader accepts, and nothing else.
+KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN}
 
 
 class IdempotencyKeyHeader(serializers.Serializer):
     key = serializers.RegexField(
-        r"^[\x21-\x7e]+$",
+        KEY_PATTERN,
         max_length=MAX_KEY_LENGTH,
         error_messages={"invalid": "Use 1 to 255 printable ASCII characters without spaces."},
     )

@@ -4,12 +4,12 @@ as instances of the protocol's errors."""
 from drf_spectacular.utils import OpenApiParameter
 
 from webstore.api.openapi import ErrorExample, error_response
-from webstore.idempotency.decorators import HEADER
+from webstore.idempotency.decorators import HEADER, KEY_SCHEMA
 from webstore.idempotency.exceptions import IdempotencyKeyInFlight, IdempotencyKeyReused
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    KEY_SCHEMA,
     OpenApiParameter.HEADER,
     description="Makes retries safe: the first response to this key (status and body, errors "
     "included) is stored for 24 h and replayed, with `Idempotent-Replayed: true`, for the same "

@@ -13,7 +13,8 @@ from webstore.observability.metrics import HTTP_REQUEST_DURATION, HTTP_REQUESTS
 access_logger = logging.getLogger("webstore.access")
 
 # A caller's id is kept only if it is short and plain, so it cannot forge log lines or headers.
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}", re.ASCII)
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:@+=-]{1,128}$"
+_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN, re.ASCII)
 # Any other method string becomes "OTHER", so clients cannot mint metric series.
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 

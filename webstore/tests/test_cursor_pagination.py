@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from webstore.api.pagination import cursor_encode
+from webstore.api.fields import MAX_ID
+from webstore.api.pagination import CURSOR_PATTERN, cursor_decode, cursor_encode
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +77,11 @@ def test_a_cursor_page_is_a_keyset_query_not_an_offset(api_client, make_product)
     "query, message",
     [
         ("cursor=not-base64!", "Invalid cursor."),
-        ("cursor=" + cursor_encode(-1), "Invalid cursor."),
+        ("cursor=" + cursor_encode(MAX_ID + 1), "Invalid cursor."),
         ("cursor=eyJhZnRlciI6ICJ4In0", "Invalid cursor."),  # {"after": "x"}
+        ("cursor=" + cursor_encode(1) + "=", "Invalid cursor."),  # padded
+        ("cursor=AAAAAAAAAAB", "Invalid cursor."),  # padding bits set: not one we issue
         ("cursor=" + "A" * 201, "Ensure this field has no more than 200 characters."),
-        ("cursor=" + cursor_encode(1) + "&skip=3", "Use either skip or cursor, not both."),
     ],
 )
 @pytest.mark.parametrize("path", ["/products", "/orders"])
@@ -89,11 +91,43 @@ def test_bad_cursors_are_400_naming_the_parameter(api_client, path, query, messa
     assert response.json() == {"detail": {"cursor": [message]}}
 
 
+def test_skip_with_a_cursor_skips_rows_after_it(api_client, make_product):
+    products = [make_product() for _ in range(5)]
+    response = api_client.get(f"/products?cursor={cursor_encode(products[0].pk)}&skip=2&limit=2")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()] == [products[3].pk, products[4].pk]
+    assert "Link" not in response.headers
+
+
+@pytest.mark.parametrize("row_id", [0, 1, 255, 256, 2**32, MAX_ID - 1, MAX_ID])
+def test_every_id_has_a_cursor_of_the_published_pattern(row_id):
+    cursor = cursor_encode(row_id)
+    assert re.fullmatch(CURSOR_PATTERN, cursor)
+    assert cursor_decode(cursor) == row_id
+
+
+def test_every_string_of_the_published_pattern_is_a_cursor():
+    # The pattern's only choices are its first and last characters' classes (the 9 between are
+    # free 6-bit digits): every pairing decodes to an id in range, and no other character does.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for first in alphabet:
+        for last in alphabet:
+            for middle in ("A" * 9, "_" * 9, "Zm9vYmFyQ"):
+                cursor = first + middle + last
+                if re.fullmatch(CURSOR_PATTERN, cursor):
+                    assert 0 <= cursor_decode(cursor) <= MAX_ID
+                    assert cursor_encode(cursor_decode(cursor)) == cursor
+                else:
+                    with pytest.raises(ValueError):
+                        cursor_decode(cursor)
+
+
 def test_the_schema_documents_cursor_and_link(api_client):
     schema = api_client.get("/openapi.json").json()
     for path in ("/products", "/orders"):
         operation = schema["paths"][path]["get"]
-        assert "cursor" in {p["name"] for p in operation["parameters"]}
+        [cursor] = [p for p in operation["parameters"] if p["name"] == "cursor"]
+        assert cursor["schema"] == {"type": "string", "pattern": CURSOR_PATTERN}
         assert "Link" in operation["responses"]["200"]["headers"]
 
 

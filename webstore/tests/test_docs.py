@@ -5,6 +5,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from inventory.serializers import ProductSerializer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -179,3 +181,117 @@ def test_orders_document_their_items_and_nullable_single_product_fields(api_clie
     assert order["properties"]["product_id"]["nullable"] is True
     assert order["properties"]["unit_price"]["nullable"] is True
     assert "nullable" not in order["properties"]["total_price"]
+
+
+# --- The schema admits only what the service accepts (schemathesis, every check: reliability/) --
+
+
+def test_order_status_is_required_for_put_and_patch(api_client, make_order, product):
+    """PATCH of a one-field body changes that field: `status` is required, as the service says."""
+    paths = api_client.get("/openapi.json").json()["paths"]
+    for method in ("put", "patch"):
+        body = paths["/orders/{id}"][method]["requestBody"]
+        assert body["required"] is True
+        assert body["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/OrderStatusRequest"
+        }
+    schemas = api_client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["OrderStatusRequest"]["required"] == ["status"]
+    assert "PatchedOrderStatusRequest" not in schemas
+    order = make_order(product)
+    response = api_client.patch(f"/orders/{order.pk}", {}, format="json")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": {"status": ["This field is required."]}},
+    )
+
+
+def test_product_put_is_documented_partial_as_it_behaves(api_client, product):
+    body = api_client.get("/openapi.json").json()["paths"]["/products/{id}"]["put"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PatchedProductRequest"
+    }
+    response = api_client.put(f"/products/{product.pk}", {"name": "Renamed"}, format="json")
+    assert (response.status_code, response.json()["name"]) == (200, "Renamed")
+
+
+@pytest.mark.parametrize("path", ["/products", "/orders"])
+def test_the_idempotency_key_schema_is_the_one_the_service_enforces(api_client, path):
+    operation = api_client.get("/openapi.json").json()["paths"][path]["post"]
+    [key] = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+    assert key["schema"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": r"^[\x21-\x7e]+$",
+    }
+    for refused in ("", "has space", "x" * 256, "é"):
+        response = api_client.post(
+            path, {}, format="json", HTTP_IDEMPOTENCY_KEY=refused.encode().decode("latin-1")
+        )
+        assert response.status_code == 400, refused
+        assert set(response.json()["detail"]) == {"Idempotency-Key"}
+
+
+def test_bulk_bodies_are_flat_arrays_of_1_to_1000_items(api_client):
+    item = api_client.get("/openapi.json").json()["paths"]["/products/bulk"]
+    for method, component in (
+        ("post", "ProductRequest"),
+        ("patch", "ProductBulkUpdateItemRequest"),
+    ):
+        content = item[method]["requestBody"]["content"]["application/json"]
+        assert content["schema"] == {
+            "type": "array",
+            "items": {"$ref": f"#/components/schemas/{component}"},
+            "minItems": 1,
+            "maxItems": 1000,
+        }
+        for example in content["examples"].values():
+            assert all(isinstance(entry, dict) for entry in example["value"]), method
+    assert api_client.post("/products/bulk", [], format="json").status_code == 400
+    nested = api_client.post(
+        "/products/bulk", [[{"sku": "A", "name": "A", "price": 1}]], format="json"
+    )
+    assert nested.status_code == 400
+
+
+def test_webhook_headers_and_body_rules_are_in_the_schema(api_client):
+    operation = api_client.get("/openapi.json").json()["paths"]["/webhooks/payment"]["post"]
+    [event_id] = [p for p in operation["parameters"] if p["name"] == "X-Event-Id"]
+    assert event_id["schema"] == {"type": "string", "pattern": r"^[\x21-\x2b\x2d-\x7e]{1,255}$"}
+    body = api_client.get("/openapi.json").json()["components"]["schemas"]["PaymentEventRequest"]
+    assert body["anyOf"] == [
+        {"properties": {"event": {"not": {"enum": ["payment.succeeded"]}}}},
+        {"required": ["amount"]},
+    ]
+    assert body["properties"]["currency"]["pattern"] == "^[A-Za-z]{3}$"
+    assert body["properties"]["amount"]["multipleOf"] == 0.01
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Laptop", " padded ", "a\tb", "", " ", "\t\n", "\x1e", "\u3000", "\u200b", "a\x00", "\x00"],
+)
+def test_text_patterns_match_what_the_serializer_accepts(api_client, value):
+    """A string is schema-valid exactly when the product serializer takes it as a name."""
+    schema = api_client.get("/openapi.json").json()["components"]["schemas"]["ProductRequest"]
+    name = schema["properties"]["name"]
+    documented = bool(re.fullmatch(name["pattern"], value)) and len(value) >= name["minLength"]
+    serializer = ProductSerializer(data={"sku": "S", "name": value, "price": 1})
+    assert serializer.is_valid() == documented, serializer.errors
+
+
+def test_text_filters_document_their_limits(api_client):
+    operation = api_client.get("/openapi.json").json()["paths"]["/products"]["get"]
+    schemas = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert schemas["search"] == {"type": "string", "pattern": r"^[^\x00]*$", "maxLength": 255}
+    assert schemas["sku"] == {"type": "string", "pattern": r"^[^\x00]*$", "maxLength": 64}
+    assert api_client.get("/products", {"search": "a\x00"}).status_code == 400
+    assert api_client.get("/products", {"search": "x" * 256}).status_code == 400
+
+
+@pytest.mark.parametrize("parameter", ["skip", "limit", "cursor"])
+def test_an_empty_page_parameter_is_refused_like_an_empty_filter(api_client, parameter):
+    response = api_client.get(f"/products?{parameter}=")
+    assert response.status_code == 400
+    assert set(response.json()["detail"]) == {parameter}
