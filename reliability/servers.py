@@ -79,7 +79,10 @@ class Gunicorn:
         environment.pop("PORT", None)
         self.log = open(self.log_path, "wb")  # noqa: SIM115 (open for the server's lifetime)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            # The console script, as render.yaml starts it: a USR2 upgrade re-executes argv, and
+            # `python -m gunicorn` re-executed runs gunicorn/__main__.py, whose folder then
+            # shadows the standard library (gunicorn.http for http).
+            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
             cwd=PROJECT_DIR,
             env=environment,
             stdout=self.log,
