@@ -61,15 +61,27 @@ def contract_refusal(response, case) -> bool:
         or (response.status_code == 412 and "if-match" in headers)
         # The key was used before, with another body.
         or (response.status_code == 422 and "idempotency-key" in headers)
-        # An id twice in one bulk update: JSON Schema cannot say "unique by id".
-        or (
-            response.status_code == 400
-            and case.operation.label == "PATCH /products/bulk"
-            and isinstance(detail, dict)
-            and all(
-                errors == {"id": ["Duplicate id in this request."]} for errors in detail.values()
-            )
-        )
+        # A product twice in one list (a bulk update's ids, a cart's products): JSON Schema
+        # cannot say "unique by key" (SPEC: the same product twice in a cart is a 400).
+        or (response.status_code == 400 and repeated_items_only(detail))
+    )
+
+
+REPEATED = (
+    {"id": ["Duplicate id in this request."]},
+    {"product_id": ["Duplicate product_id in this request."]},
+)
+
+
+def repeated_items_only(detail) -> bool:
+    """Whether a 400's detail names only repeated list items, by index (`{"items": {...}}` for
+    a cart, the indices themselves for a bulk body)."""
+    if isinstance(detail, dict) and set(detail) == {"items"}:
+        detail = detail["items"]
+    return (
+        isinstance(detail, dict)
+        and bool(detail)
+        and all(errors in REPEATED for errors in detail.values())
     )
 
 

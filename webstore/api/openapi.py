@@ -18,7 +18,7 @@ from functools import cache
 from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import is_list_serializer
+from drf_spectacular.plumbing import force_instance, is_list_serializer
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -341,8 +341,20 @@ class AutoSchema(openapi.AutoSchema):
     `RequireContentLengthMiddleware` to a body without a length; both are documented here once
     rather than in each app's description. A ListSerializer's `allow_empty=False`, `min_length`
     and `max_length` become the array's `minItems` and `maxItems` (drf-spectacular leaves them
-    out), so the schema admits no list the service refuses.
+    out), and a body of several forms is required when each form is, so the schema admits no
+    body the service refuses.
     """
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if isinstance(serializer, PolymorphicProxySerializer):
+            # drf-spectacular finds no `required` in a oneOf: the body is required when every
+            # one of its forms requires a field.
+            required = all(
+                any(field.required for field in force_instance(form).fields.values())
+                for form in serializer.serializers
+            )
+        return schema, required
 
     def _unwrap_list_serializer(self, serializer, direction):
         schema = super()._unwrap_list_serializer(serializer, direction)

@@ -295,3 +295,10 @@ def test_an_empty_page_parameter_is_refused_like_an_empty_filter(api_client, par
     response = api_client.get(f"/products?{parameter}=")
     assert response.status_code == 400
     assert set(response.json()["detail"]) == {parameter}
+
+
+def test_order_placement_requires_a_body_of_either_form(api_client):
+    body = api_client.get("/openapi.json").json()["paths"]["/orders"]["post"]["requestBody"]
+    assert body["required"] is True
+    response = api_client.post("/orders")
+    assert response.status_code == 400
