@@ -19,7 +19,8 @@ from import_export.formats.base_formats import CSV
 from inventory.exceptions import InsufficientStock
 from inventory.forms import ProductAdminForm, StockAdjustForm
 from inventory.models import Product, StockMovement, StockStatus
-from inventory.resources import ProductResource
+from inventory.resources import ProductResource, StockMovementResource
+from inventory.selectors import product_reorder_list
 from inventory.services import (
     CATALOG_FIELDS,
     product_archive,
@@ -29,6 +30,8 @@ from inventory.services import (
     stock_adjust,
     stock_set,
 )
+from webstore.backoffice.dashboard import DashboardSection, Figure, changelist_url
+from webstore.backoffice.exports import StreamingCsvExportMixin
 from webstore.backoffice.mixins import (
     DomainErrorsAsMessagesMixin,
     ReadOnlyAdminMixin,
@@ -45,6 +48,19 @@ def _row_problems(invalid_row) -> str:
         for field, errors in invalid_row.field_specific_errors.items()
     ]
     return "; ".join([*problems, *invalid_row.non_field_specific_errors])
+
+
+class ReorderFilter(admin.SimpleListFilter):
+    """Live products at or below their reorder level: low and out of stock together."""
+
+    title = "reorder"
+    parameter_name = "reorder"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "At or below reorder level")]
+
+    def queryset(self, request, queryset):
+        return queryset.at_or_below_reorder_level() if self.value() == "needed" else queryset
 
 
 class StockStatusFilter(admin.SimpleListFilter):
@@ -68,12 +84,12 @@ class StockStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(DomainErrorsAsMessagesMixin, ImportExportModelAdmin):
+class ProductAdmin(DomainErrorsAsMessagesMixin, StreamingCsvExportMixin, ImportExportModelAdmin):
     form = ProductAdminForm
     list_display = ["sku", "name", "price", "stock", "reorder_level", "stock_status", "updated_at"]
     list_display_links = ["sku", "name"]
     search_fields = ["sku", "name"]
-    list_filter = [StockStatusFilter]
+    list_filter = [StockStatusFilter, ReorderFilter]
     ordering = ["sku", "pk"]
     list_per_page = 50
     actions = ["archive_products", "restore_products"]
@@ -293,8 +309,9 @@ class ProductIdFilter(admin.SimpleListFilter):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The ledger, read-only: rows are written only by the inventory and orders services."""
+class StockMovementAdmin(ReadOnlyAdminMixin, StreamingCsvExportMixin, admin.ModelAdmin):
+    """The ledger, read-only (rows are written only by the inventory and orders services), and
+    exported as CSV."""
 
     list_display = ["created_at", "product", "delta", "reason", "order_id", "actor", "note"]
     list_filter = ["reason", ProductIdFilter]
@@ -302,3 +319,23 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["product"]
     list_per_page = 100
     show_full_result_count = False
+    resource_classes = [StockMovementResource]
+
+
+def dashboard_sections(request, days) -> list[DashboardSection]:
+    """Products to reorder (low or out of stock). One query."""
+    if not request.user.has_perm("inventory.view_product"):
+        return []
+    low_stock = product_reorder_list().count()
+    figure = Figure(
+        metric="low_stock",
+        label="Low stock",
+        value=str(low_stock),
+        url=changelist_url("inventory", "product", reorder="needed"),
+        hint="at or below reorder level",
+        needs_action=low_stock > 0,
+    )
+    return [DashboardSection(title="Stock", figures=(figure,))]
+
+
+admin.site.register_dashboard_section(dashboard_sections, position=30)

@@ -1,4 +1,5 @@
-"""CSV import and export of products (django-import-export), routed through the services.
+"""CSV import and export of products (django-import-export), routed through the services, and
+the export of the stock ledger.
 
 Rows are matched to live products by SKU. New SKUs are created by `product_create`; changed
 rows go through `product_update`, so every stock change is an `import` movement in the ledger.
@@ -14,6 +15,7 @@ from import_export import fields, resources, widgets
 from inventory.models import Product, StockMovement
 from inventory.selectors import product_get, product_list
 from inventory.services import CATALOG_FIELDS, product_create, product_update
+from webstore.backoffice.exports import IsoDateTimeWidget
 
 IMPORT_ACTOR = "import"
 IMPORT_NOTE = "CSV import"
@@ -108,3 +110,32 @@ class ProductResource(resources.ModelResource):
                 stock_reason=StockMovement.Reason.IMPORT,
             )
         self.after_save_instance(instance, row, **kwargs)
+
+
+class StockMovementResource(resources.ModelResource):
+    """One CSV row per ledger movement (export only: the ledger is written by the services)."""
+
+    created_at = fields.Field(
+        attribute="created_at", column_name="created_at", widget=IsoDateTimeWidget()
+    )
+    product_id = fields.Field(attribute="product_id", column_name="product_id")
+    sku = fields.Field(attribute="product__sku", column_name="sku")
+
+    class Meta:
+        model = StockMovement
+        fields = (
+            "id",
+            "created_at",
+            "product_id",
+            "sku",
+            "delta",
+            "reason",
+            "order_id",
+            "actor",
+            "note",
+        )
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        # Each row reads its product's SKU: joined, not one query per row.
+        return queryset.select_related("product")

@@ -1,6 +1,6 @@
 """Product queries shared by the API, the admin, the orders app and the commands."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -64,3 +64,19 @@ def product_ledger_mismatches() -> QuerySet[Product]:
         .exclude(stock=F("ledger_stock"))
         .order_by("pk")
     )
+
+
+def product_ledger_check_batches(*, batch_size: int) -> Iterator[tuple[int, list[Product]]]:
+    """product_ledger_mismatches over `batch_size` products at a time, in id order.
+
+    Yields (products checked, mismatches among them) per batch, so a large catalog is checked
+    in short queries and the caller can report progress.
+    """
+    after = 0
+    while ids := list(
+        Product.objects.filter(pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    ):
+        yield len(ids), list(product_ledger_mismatches().filter(pk__gte=ids[0], pk__lte=ids[-1]))
+        after = ids[-1]

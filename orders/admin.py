@@ -3,20 +3,39 @@
 "Mark shipped" and "Cancel" call `order_ship` and `order_cancel`, so a cancel from the admin
 restocks exactly like the API, and each order the domain refuses to move is reported with the
 refusal, not a 500. An order's page lists its items, read-only; "Export" writes the orders
-the changelist selects as CSV, one row per item (`orders.resources`).
+the changelist selects as CSV, one row per item (`orders.resources`). The orders give the
+dashboard its order and revenue figures.
 """
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import admin
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV
 
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.models import Order, OrderItem
 from orders.resources import OrderItemResource
-from orders.selectors import order_list_for_staff
+from orders.selectors import (
+    REVENUE_STATUSES,
+    order_daily_totals,
+    order_list_for_staff,
+    order_status_counts,
+)
 from orders.services import order_cancel, order_ship
 from webstore.api.exceptions import DomainError
+from webstore.backoffice.charts import bar_line_chart
+from webstore.backoffice.dashboard import (
+    DashboardSection,
+    Figure,
+    changelist_url,
+    span_filters,
+)
+from webstore.backoffice.exports import StreamingCsvExportMixin
 from webstore.backoffice.mixins import report_per_row
+
+# The dashboard's chart covers this many days; its "last week" revenue, the newest seven.
+CHART_DAYS = 14
+WEEK_DAYS = 7
 
 
 def _refusal_message(order: Order, error: DomainError, verb: str) -> str:
@@ -49,7 +68,7 @@ class OrderItemInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(ExportMixin, admin.ModelAdmin):
+class OrderAdmin(StreamingCsvExportMixin, admin.ModelAdmin):
     list_display = ["id", "products", "item_count", "units", "total", "status", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["=id", "items__product__sku", "items__product__name"]
@@ -61,7 +80,6 @@ class OrderAdmin(ExportMixin, admin.ModelAdmin):
     show_full_result_count = False
     actions = ["mark_shipped", "cancel_orders"]
     resource_classes = [OrderItemResource]
-    export_formats = [CSV]
     readonly_fields = ["status", "units", "total", "created_at", "updated_at"]
     fields = readonly_fields
 
@@ -120,3 +138,90 @@ class OrderAdmin(ExportMixin, admin.ModelAdmin):
             done="canceled",
             describe_failure=lambda order, error: _refusal_message(order, error, "canceled"),
         )
+
+
+def dashboard_sections(request, days) -> list[DashboardSection]:
+    """Orders today, awaiting payment and to ship; revenue today and over the last week; and
+    the chart of the last CHART_DAYS days. Two queries."""
+    if not request.user.has_perm("orders.view_order"):
+        return []
+    since, until = days.span(CHART_DAYS)
+    totals = order_daily_totals(since=since, until=until)
+    counts = order_status_counts(Order.Status.PENDING, Order.Status.PAID)
+    today, week = totals[-1], totals[-WEEK_DAYS:]
+    revenue_filter = {"status__in": ",".join(REVENUE_STATUSES)}
+    currency = settings.STORE_CURRENCY
+    orders = DashboardSection(
+        title="Orders",
+        figures=(
+            Figure(
+                metric="orders_today",
+                label="Placed today",
+                value=str(today.orders),
+                url=changelist_url("orders", "order", **span_filters("created_at", days.span(1))),
+                hint="all statuses",
+            ),
+            Figure(
+                metric="pending_orders",
+                label="Awaiting payment",
+                value=str(counts[Order.Status.PENDING]),
+                url=changelist_url("orders", "order", status__exact=Order.Status.PENDING),
+                hint="pending",
+            ),
+            Figure(
+                metric="paid_orders",
+                label="To ship",
+                value=str(counts[Order.Status.PAID]),
+                url=changelist_url("orders", "order", status__exact=Order.Status.PAID),
+                hint="paid, not shipped",
+                needs_action=counts[Order.Status.PAID] > 0,
+            ),
+        ),
+    )
+    revenue = DashboardSection(
+        title="Revenue",
+        figures=(
+            Figure(
+                metric="revenue_today",
+                label="Today",
+                value=str(today.revenue),
+                unit=currency,
+                url=changelist_url(
+                    "orders", "order", **revenue_filter, **span_filters("created_at", days.span(1))
+                ),
+                hint="paid or shipped orders",
+            ),
+            Figure(
+                metric="revenue_7d",
+                label="Last 7 days",
+                value=str(sum((day.revenue for day in week), Decimal("0.00"))),
+                unit=currency,
+                url=changelist_url(
+                    "orders",
+                    "order",
+                    **revenue_filter,
+                    **span_filters("created_at", days.span(WEEK_DAYS)),
+                ),
+                hint="today and the 6 days before",
+            ),
+        ),
+    )
+    chart = DashboardSection(
+        title="Orders and revenue",
+        chart=bar_line_chart(
+            title=f"Orders and revenue, last {CHART_DAYS} days",
+            labels=[f"{day.day:%b} {day.day.day}" for day in totals],
+            bars=[day.orders for day in totals],
+            line=[day.revenue for day in totals],
+            titles=[
+                f"{day.day:%a %d %b}: {day.orders} order(s), {day.revenue} {currency} revenue"
+                for day in totals
+            ],
+            bar_legend="Orders placed (left axis)",
+            line_legend=f"Revenue, {currency} (right axis)",
+        ),
+    )
+    return [orders, revenue, chart]
+
+
+admin.site.register_dashboard_section(dashboard_sections, position=10)

@@ -5,7 +5,7 @@ Each change is logged as a domain event (`order_placed`, `order_status_changed`,
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
@@ -198,7 +198,11 @@ class StaleCancelResult:
 
 
 def order_cancel_stale(
-    *, older_than: timedelta, actor: str, dry_run: bool = False
+    *,
+    older_than: timedelta,
+    actor: str,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> StaleCancelResult:
     """Cancels PENDING orders older than `older_than`, restocking each like order_cancel.
 
@@ -206,7 +210,8 @@ def order_cancel_stale(
     order. Where the database can (PostgreSQL), rows locked by a live request are skipped rather
     than waited for, and left for the next run; SQLite serializes writers instead. An order that
     stopped being PENDING meanwhile (paid, canceled) is skipped too. With `dry_run`, reports the
-    candidates as `canceled` and changes nothing.
+    candidates as `canceled` and changes nothing. `progress(done, total)` is called after each
+    order.
     """
     stale = order_list_stale(older_than=older_than)
     candidates = list(stale.values_list("pk", flat=True))
@@ -214,12 +219,14 @@ def order_cancel_stale(
         return StaleCancelResult(canceled=candidates)
     skip_locked = connection.features.has_select_for_update_skip_locked
     result = StaleCancelResult()
-    for order_id in candidates:
+    for done, order_id in enumerate(candidates, 1):
         with transaction.atomic():
             order = stale.select_for_update(skip_locked=skip_locked).filter(pk=order_id).first()
             if order is None:
                 result.skipped.append(order_id)
-                continue
-            _cancel_locked(order, actor=actor)
-            result.canceled.append(order_id)
+            else:
+                _cancel_locked(order, actor=actor)
+                result.canceled.append(order_id)
+        if progress is not None:
+            progress(done, len(candidates))
     return result

@@ -42,3 +42,18 @@ class PaymentAmountMismatch(PaymentRejected):
 
     error = "Payment amount mismatch"
     facts = ("order_id", "expected", "received", "currency")
+
+
+class PaymentNotReviewable(RuleViolation):
+    """Only a rejected payment waits for review; a succeeded or ignored one has nothing to do."""
+
+    message = "Payment {payment_id} is {outcome}; only rejected payments are reviewed."
+
+
+class PaymentAlreadyReviewed(ResourceConflict):
+    """The first review stands."""
+
+    message = (
+        "Payment {payment_id} was already reviewed by {reviewed_by} "
+        "at {reviewed_at:%Y-%m-%d %H:%M:%S %Z}."
+    )

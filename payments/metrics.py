@@ -15,3 +15,6 @@ WEBHOOK_EVENTS = Counter(
     "Payment webhook calls, by outcome: " + ", ".join(WEBHOOK_OUTCOMES) + ".",
     ["outcome"],
 )
+# Every outcome exists from the start (at zero), so dashboards and rate() see all of them.
+for _outcome in WEBHOOK_OUTCOMES:
+    WEBHOOK_EVENTS.labels(outcome=_outcome)

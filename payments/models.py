@@ -26,8 +26,21 @@ class RejectionReason(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", "Amount or currency mismatch"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def to_review(self):
+        """Rejected payments no one has marked reviewed yet."""
+        return self.filter(outcome=PaymentOutcome.REJECTED, reviewed_at__isnull=True)
+
+    def reviewed(self):
+        return self.filter(reviewed_at__isnull=False)
+
+
 class Payment(models.Model):
-    """A webhook event the service processed, with its outcome and the exact body received."""
+    """A webhook event the service processed, with its outcome and the exact body received.
+
+    Staff review rejected payments (refund, contact the customer) and mark them reviewed, which
+    records who and when.
+    """
 
     Outcome = PaymentOutcome
     Reason = RejectionReason
@@ -44,9 +57,14 @@ class Payment(models.Model):
     order_status = models.CharField(max_length=8, choices=OrderStatus.choices)
     payload = models.TextField(help_text="The request body exactly as received and signed.")
     received_at = models.DateTimeField(default=timezone.now, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.CharField(max_length=150, blank=True, editable=False)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        permissions = [("review_payment", "Can mark rejected payments reviewed")]
         indexes = [models.Index(fields=["outcome", "-received_at"], name="payment_outcome_time")]
         constraints = [
             models.UniqueConstraint(fields=["event_id"], name="payment_event_id_unique"),
@@ -68,6 +86,17 @@ class Payment(models.Model):
                     | Q(amount__isnull=True, outcome=PaymentOutcome.IGNORED)
                 ),
                 name="payment_amount_positive",
+            ),
+            # Only a rejected payment is reviewed, and a review always says who and when.
+            models.CheckConstraint(
+                condition=(
+                    Q(reviewed_at__isnull=True, reviewed_by="")
+                    | (
+                        Q(outcome=PaymentOutcome.REJECTED, reviewed_at__isnull=False)
+                        & ~Q(reviewed_by="")
+                    )
+                ),
+                name="payment_review_only_rejected",
             ),
         ]
 

@@ -1,4 +1,5 @@
-"""Processing of payment webhook events: at most once per event id, in one transaction."""
+"""Processing of payment webhook events (at most once per event id, in one transaction), and
+the staff's review of rejected ones."""
 
 import logging
 from dataclasses import dataclass
@@ -6,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from orders.models import Order
 from orders.selectors import order_get
@@ -13,7 +15,9 @@ from orders.services import order_transition
 from payments.exceptions import (
     EventAlreadyProcessed,
     OrderNotPayable,
+    PaymentAlreadyReviewed,
     PaymentAmountMismatch,
+    PaymentNotReviewable,
     PaymentRejected,
 )
 from payments.metrics import DUPLICATE
@@ -151,3 +155,29 @@ _REASONS = {
     OrderNotPayable: Payment.Reason.ORDER_NOT_PAYABLE,
     PaymentAmountMismatch: Payment.Reason.AMOUNT_MISMATCH,
 }
+
+
+@transaction.atomic
+def payment_mark_reviewed(*, payment_id: int, actor: str) -> Payment:
+    """Records that `actor` reviewed a rejected payment, and when.
+
+    Raises PaymentNotReviewable for a payment that was not rejected, PaymentAlreadyReviewed
+    for one reviewed before (the first review stands).
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.outcome != Payment.Outcome.REJECTED:
+        raise PaymentNotReviewable(payment_id=payment.pk, outcome=payment.outcome)
+    if payment.reviewed_at is not None:
+        raise PaymentAlreadyReviewed(
+            payment_id=payment.pk, reviewed_by=payment.reviewed_by, reviewed_at=payment.reviewed_at
+        )
+    payment.reviewed_at = timezone.now()
+    payment.reviewed_by = actor
+    payment.save(update_fields=["reviewed_at", "reviewed_by"])
+    transaction.on_commit(
+        lambda: logger.info(
+            "payment_reviewed",
+            extra={"payment_id": payment.pk, "event_id": payment.event_id, "actor": actor},
+        )
+    )
+    return payment

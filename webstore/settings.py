@@ -44,6 +44,8 @@ WEBHOOK_TOLERANCE_SECONDS = env.int("WEBHOOK_TOLERANCE_SECONDS", default=300)
 STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD").upper()
 # Reorder level a new product starts with; at or below it the product is "low stock".
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
+# The store's name on every admin page (header, browser title, index).
+STORE_NAME = env.str("STORE_NAME", default="Orders & Inventory")
 # Where the staff admin is mounted; production may move it off the well-known path.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 if ADMIN_URL == "/":
@@ -58,7 +60,8 @@ if RENDER_EXTERNAL_HOSTNAME:
     CSRF_TRUSTED_ORIGINS.append(f"https://{RENDER_EXTERNAL_HOSTNAME}")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the store's site (name, dashboard): webstore.backoffice.sites.
+    "webstore.backoffice.apps.BackofficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

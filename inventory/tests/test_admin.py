@@ -327,7 +327,8 @@ def export_csv(client) -> str:
     response = client.post(f"{PRODUCTS}export/", {"format": "0", "resource": "0", **fields})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return response.content.decode("utf-8-sig")
+    assert response.streaming
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def import_csv(client, text: str):

@@ -40,7 +40,10 @@ def assert_ledger_matches(product: Product) -> None:
 
 @pytest.mark.django_db
 def test_seed_demo_creates_catalog_and_orders_through_the_services():
-    assert run("seed_demo") == "Demo data: 8 product(s) created, 5 order(s) placed.\n"
+    assert run("seed_demo") == (
+        "Demo data: 8 product(s) created, 5 order(s) placed.\n"
+        "Demo payments: 1 rejected payment(s) recorded for review.\n"
+    )
     assert Product.objects.filter(sku__startswith="DEMO-").count() == 8
     orders = Order.objects.order_by("pk")
     assert [
@@ -73,7 +76,10 @@ def test_seed_demo_is_idempotent():
         Order.objects.count(),
         StockMovement.objects.count(),
     )
-    assert run("seed_demo") == "Demo data: 0 product(s) created, 0 order(s) placed.\n"
+    assert run("seed_demo") == (
+        "Demo data: 0 product(s) created, 0 order(s) placed.\n"
+        "Demo payments: 0 rejected payment(s) recorded for review.\n"
+    )
     assert (Product.objects.count(), Order.objects.count(), StockMovement.objects.count()) == (
         products,
         orders,
@@ -85,7 +91,10 @@ def test_seed_demo_is_idempotent():
 def test_seed_demo_fills_in_only_what_is_missing(make_product):
     make_product(sku="DEMO-LAPTOP", name="My own laptop", stock=3)
     product_archive(product_id=make_product(sku="DEMO-WEBCAM").pk)
-    assert run("seed_demo") == "Demo data: 7 product(s) created, 5 order(s) placed.\n"
+    assert run("seed_demo") == (
+        "Demo data: 7 product(s) created, 5 order(s) placed.\n"
+        "Demo payments: 1 rejected payment(s) recorded for review.\n"
+    )
     assert Product.objects.live().get(sku="DEMO-LAPTOP").name == "My own laptop"
     assert Product.objects.filter(sku="DEMO-WEBCAM").count() == 2
 
@@ -93,7 +102,10 @@ def test_seed_demo_fills_in_only_what_is_missing(make_product):
 @pytest.mark.django_db
 def test_seed_demo_skips_a_cart_whose_product_already_has_orders(make_product, make_order):
     make_order(make_product(sku="DEMO-KEYBOARD", stock=10), quantity=2)
-    assert run("seed_demo") == "Demo data: 7 product(s) created, 4 order(s) placed.\n"
+    assert run("seed_demo") == (
+        "Demo data: 7 product(s) created, 4 order(s) placed.\n"
+        "Demo payments: 1 rejected payment(s) recorded for review.\n"
+    )
     assert not Order.objects.filter(items__product__sku="DEMO-DOCK").exists()
     assert Product.objects.get(sku="DEMO-KEYBOARD").stock == 8
 

@@ -15,6 +15,8 @@ def test_group_has_exactly_the_shop_assistant_permissions():
         ("inventory", "view_stockmovement"),
         ("orders", "change_order"),
         ("orders", "view_order"),
+        ("payments", "review_payment"),
+        ("payments", "view_payment"),
     ]
 
 
@@ -28,6 +30,10 @@ def test_group_has_exactly_the_shop_assistant_permissions():
         "/admin/inventory/product/export/",
         "/admin/inventory/stockmovement/",
         "/admin/orders/order/",
+        "/admin/orders/order/export/",
+        "/admin/inventory/stockmovement/export/",
+        "/admin/payments/payment/",
+        "/admin/payments/payment/export/",
     ],
 )
 def test_staff_can_open_the_shop_pages(staff_client, url):

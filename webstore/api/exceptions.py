@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from webstore.observability.metrics import DB_CONNECTION_FAILURES
+
 SERVICE_UNAVAILABLE_DETAIL = "Service temporarily unavailable"
 SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
@@ -142,6 +144,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         # The database is unreachable or busy past its timeout: a retryable condition,
         # not a bug, so clients get 503 with a hint instead of a traceback.
         set_rollback()
+        DB_CONNECTION_FAILURES.labels(source="api").inc()
         logger.warning("database_unavailable", extra={"error": str(exc)})
         return Response(
             service_unavailable_body(getattr(context["request"], "request_id", None)),

@@ -1,5 +1,6 @@
 """Writes of idempotency records: claim a key, store the first response, release, purge."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -68,7 +69,18 @@ def idempotency_release(*, record: IdempotencyRecord) -> None:
     IdempotencyRecord.objects.filter(pk=record.pk, status_code__isnull=True).delete()
 
 
-def idempotency_purge_expired() -> int:
-    """Deletes records past their 24 h (IDEMPOTENCY_KEY_TTL_SECONDS); returns how many."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
+def idempotency_purge_expired(
+    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Deletes records past their 24 h (IDEMPOTENCY_KEY_TTL_SECONDS); returns how many.
+
+    Deletes `batch_size` rows per statement, so live requests never wait long on the table;
+    `progress(done, total)` is called after each batch.
+    """
+    expired = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now())
+    total, deleted = expired.count(), 0
+    while batch := list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        deleted += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]
+        if progress is not None:
+            progress(deleted, max(total, deleted))
     return deleted

@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
 from webstore.cache import FailOpenRedisCache
+from webstore.observability.metrics import DB_CONNECTION_FAILURES
 
 logger = logging.getLogger("webstore.observability.health")
 
@@ -23,6 +24,7 @@ def readiness_problems() -> dict[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as exc:
+        DB_CONNECTION_FAILURES.labels(source="readiness").inc()
         logger.warning("readiness_database_unreachable", extra={"error": str(exc)})
         return {"database": "unreachable"}
     try:

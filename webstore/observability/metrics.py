@@ -6,7 +6,8 @@ there and `/metrics` adds them up across live and dead workers. Without that var
 `manage.py`), samples live in this process only.
 
 Each app's business counters live in its own `metrics.py`; the same multiprocess folder holds
-them, so they appear here too.
+them, so they appear here too. Labelled series that alerts and dashboards read are created at
+zero on import, so they exist (and `rate()` works) before the first event.
 """
 
 import os
@@ -31,6 +32,26 @@ CACHE_ERRORS = Counter(
     "calls that failed, and calls skipped in the second after a failure; by operation.",
     ["operation"],
 )
+# The service reuses connections (CONN_MAX_AGE) rather than pooling them: what it can tell is how
+# often it opens one and how often the database could not be reached.
+DB_CONNECTIONS = Counter(
+    "webstore_db_connections_total",
+    "Database connections opened (Django's connection_created signal).",
+)
+DB_FAILURE_SOURCES = ("api", "readiness")
+DB_CONNECTION_FAILURES = Counter(
+    "webstore_db_connection_failures_total",
+    "Database calls that failed because the database was unreachable or timed out "
+    "(OperationalError, InterfaceError), by where: api (answered 503), readiness (/health/ready).",
+    ["source"],
+)
+for _source in DB_FAILURE_SOURCES:
+    DB_CONNECTION_FAILURES.labels(source=_source)
+
+
+def database_connection_opened(sender, connection, **kwargs) -> None:
+    """Receiver of `connection_created`: counts every new database connection."""
+    DB_CONNECTIONS.inc()
 
 
 def metrics_exposition() -> bytes:

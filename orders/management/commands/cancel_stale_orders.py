@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from orders.services import order_cancel_stale
+from webstore.backoffice.progress import Progress
 
 ACTOR = "cancel_stale_orders"
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -42,11 +43,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         age = parse_age(options["older_than"])
-        result = order_cancel_stale(older_than=age, actor=ACTOR, dry_run=options["dry_run"])
+        progress = Progress(self.stderr, "Canceling stale orders")
+        result = order_cancel_stale(
+            older_than=age, actor=ACTOR, dry_run=options["dry_run"], progress=progress.update
+        )
         ids = ", ".join(map(str, result.canceled)) or "none"
         if options["dry_run"]:
             self.stdout.write(f"Dry run: {len(result.canceled)} order(s) would be canceled: {ids}.")
             return
+        progress.finish()
         self.stdout.write(f"Canceled {len(result.canceled)} order(s): {ids}.")
         if result.skipped:
             skipped = ", ".join(map(str, result.skipped))

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from webstore.backoffice.progress import Progress
 from webstore.idempotency.services import idempotency_purge_expired
 
 
@@ -9,5 +10,7 @@ class Command(BaseCommand):
     help = "Delete expired Idempotency-Key records."
 
     def handle(self, *args, **options):
-        deleted = idempotency_purge_expired()
+        progress = Progress(self.stderr, "Purging expired idempotency keys")
+        deleted = idempotency_purge_expired(progress=progress.update)
+        progress.finish()
         self.stdout.write(f"Purged {deleted} expired idempotency key(s).")
