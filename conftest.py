@@ -18,9 +18,12 @@ from inventory.models import Product
 from inventory.services import product_create
 from orders.models import Order
 from orders.services import OrderLine, order_place, order_status_update
+from payments.models import PAYMENT_SUCCEEDED, Payment
+from payments.services import payment_event_receive
 from webstore.observability.logs import structured_formatter
 
 _sku_numbers = count(1)
+_event_numbers = count(1)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -87,6 +90,26 @@ def make_order(db):
         for step in path:
             order = order_status_update(order_id=order.pk, status=step)
         return order
+
+    return make
+
+
+@pytest.fixture
+def make_rejected_payment(db):
+    """Records a rejected payment for an order through the webhook's own service: a wrong
+    amount for a PENDING order, "not payable" for any other."""
+
+    def make(order: Order) -> Payment:
+        result = payment_event_receive(
+            event_id=f"evt-rejected-{next(_event_numbers)}",
+            event=PAYMENT_SUCCEEDED,
+            order_id=order.pk,
+            amount=order.total_price + 1,
+            currency="USD",
+            payload="{}",
+        )
+        assert result.payment.outcome == Payment.Outcome.REJECTED
+        return result.payment
 
     return make
 

@@ -202,7 +202,7 @@ def dashboard_sections(request, days) -> list[DashboardSection]:
                     **revenue_filter,
                     **span_filters("created_at", days.span(WEEK_DAYS)),
                 ),
-                hint="today and the 6 days before",
+                hint=f"since {week[0].day:%a} {week[0].day.day} {week[0].day:%b}",
             ),
         ),
     )

@@ -13,6 +13,7 @@ from orders.models import Order, OrderItem
 
 # Orders whose money the store has: paid, whether shipped yet or not.
 REVENUE_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED)
+CENT = Decimal("0.01")
 
 
 def order_list() -> QuerySet[Order]:
@@ -91,11 +92,13 @@ def order_daily_totals(*, since: datetime, until: datetime) -> list[DailyOrders]
     first = timezone.localtime(since).date()
     count = (timezone.localtime(until).date() - first).days
     days = [first + timedelta(days=offset) for offset in range(count)]
+    empty = {"orders": 0, "revenue": None}
     return [
         DailyOrders(
             day=day,
-            orders=by_day[day]["orders"] if day in by_day else 0,
-            revenue=(by_day[day]["revenue"] if day in by_day else None) or Decimal("0.00"),
+            orders=by_day.get(day, empty)["orders"],
+            # SQLite sums decimals as floats: back to cents.
+            revenue=(by_day.get(day, empty)["revenue"] or Decimal(0)).quantize(CENT),
         )
         for day in days
     ]

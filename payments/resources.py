@@ -6,7 +6,7 @@ The raw signed body (`payload`) stays out: it is for looking at one event, not f
 from import_export import fields, resources
 
 from payments.models import Payment
-from webstore.backoffice.exports import IsoDateTimeWidget
+from webstore.backoffice.exports import IsoDateTimeWidget, PlainNumberWidget
 
 COLUMNS = (
     "id",
@@ -29,6 +29,7 @@ class PaymentResource(resources.ModelResource):
         attribute="received_at", column_name="received_at", widget=IsoDateTimeWidget()
     )
     order_id = fields.Field(attribute="order_id", column_name="order_id")
+    amount = fields.Field(attribute="amount", column_name="amount", widget=PlainNumberWidget())
     reviewed_at = fields.Field(
         attribute="reviewed_at", column_name="reviewed_at", widget=IsoDateTimeWidget()
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH, HEIGHT = 760, 260
+WIDTH, HEIGHT = 900, 250
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 48, WIDTH - 72, 16, HEIGHT - 36
 TICKS = 4
 BAR_SHARE = 0.62

@@ -19,6 +19,8 @@ class StoreAdminSite(admin.AdminSite):
     """
 
     index_template = "admin/backoffice/index.html"
+    # The service has no public site to link to ("/" is the API).
+    site_url = None
 
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -35,7 +37,7 @@ class StoreAdminSite(admin.AdminSite):
 
     @property
     def index_title(self) -> str:
-        return f"{settings.STORE_NAME}: today"
+        return f"{settings.STORE_NAME} back office"
 
     def register_dashboard_section(self, provider: SectionProvider, *, position: int) -> None:
         """Adds a provider of dashboard sections; sections show in `position` order."""
