@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
 comma := ,
 
-# Debian's Chromium drives the admin's browser test (inventory/tests/test_browser.py).
+# Debian's Chromium drives the admin's browser tests (inventory/tests/test_browser.py,
+# webstore/tests/test_backoffice_browser.py).
 export CHROMIUM_PATH ?= /usr/bin/chromium
+# Debian's prometheus package gives the monitoring tests promtool and a real Prometheus
+# (webstore/tests/test_monitoring.py).
+export PROMTOOL_PATH ?= /usr/bin/promtool
+export PROMETHEUS_PATH ?= /usr/bin/prometheus
 
 
 # Black-box clients and the load test talk to a running server (`make run` in another shell).
@@ -15,7 +20,7 @@ SCENARIO ?= light
 RUN_TIME ?=
 
 
-.PHONY: run test install browser lint fmt lock lock-check blackbox newman loadtest bench \
+.PHONY: run test install browser prometheus lint fmt lock lock-check blackbox newman loadtest bench \
 	bench-volume profile
 
 $(BIN)/python:
@@ -49,7 +54,7 @@ run: $(VENV)/.installed-runtime .env staticfiles/staticfiles.json
 
 ## Set up and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL). The test
 ## environment (DEBUG off, throwaway secrets) is pytest's own, in pyproject.toml.
-test: install browser
+test: install browser prometheus
 	$(BIN)/pytest
 
 ## ruff: lint and format check (CI runs this), and `make fmt` to apply both.
@@ -91,6 +96,20 @@ browser:
 	  else \
 	    echo "Chromium not found at $(CHROMIUM_PATH): run 'sudo apt-get install chromium'" \
 	      "or set CHROMIUM_PATH (the browser test fails without it)."; \
+	  fi; \
+	fi
+
+## Installs Debian's prometheus (promtool and the server) for the monitoring tests when missing
+## (needs root and apt-get). Debian's package may also start its own service; the tests do not use it.
+prometheus:
+	@if [ ! -x "$(PROMTOOL_PATH)" ] || [ ! -x "$(PROMETHEUS_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's prometheus for the monitoring tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
+	  else \
+	    echo "promtool or prometheus not found at $(PROMTOOL_PATH), $(PROMETHEUS_PATH): run" \
+	      "'sudo apt-get install prometheus' or set PROMTOOL_PATH and PROMETHEUS_PATH" \
+	      "(the monitoring tests fail without them)."; \
 	  fi; \
 	fi
 
