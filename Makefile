@@ -21,7 +21,7 @@ RUN_TIME ?=
 
 
 .PHONY: run test install browser prometheus lint fmt lock lock-check blackbox newman loadtest bench \
-	bench-volume profile
+	bench-volume bench-export profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -155,6 +155,10 @@ bench: install
 ## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).
 bench-volume: install
 	$(BIN)/python -m bench.volume --db $(DB)
+
+## CSV exports of 100 000 orders, payments and stock movements, timed against the worker timeout.
+bench-export: install
+	$(BIN)/python -m bench.export --db $(DB)
 
 ## CPU time and Python calls per request of the benchmark's four requests, in process, on CPU 0.
 profile: install
