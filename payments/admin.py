@@ -7,6 +7,7 @@ The one thing staff change is the review mark on a rejected payment, through the
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from payments.exceptions import PaymentAlreadyReviewed
@@ -79,7 +80,8 @@ class PaymentAdmin(ReadOnlyAdminMixin, StreamingCsvExportMixin, admin.ModelAdmin
     @admin.display(description="review", ordering="reviewed_at")
     def review(self, payment: Payment) -> str:
         if payment.reviewed_at is not None:
-            return f"reviewed by {payment.reviewed_by}, {payment.reviewed_at:%Y-%m-%d %H:%M}"
+            reviewed_at = timezone.localtime(payment.reviewed_at)
+            return f"reviewed by {payment.reviewed_by}, {reviewed_at:%Y-%m-%d %H:%M}"
         return "to review" if payment.outcome == Payment.Outcome.REJECTED else "-"
 
     def has_review_permission(self, request) -> bool:

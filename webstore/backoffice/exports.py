@@ -71,6 +71,8 @@ class StreamingCsvExportMixin(ExportMixin):
 
     export_formats = [CSV]
 
+    # import-export builds the whole file here and answers with an HttpResponse; this is the
+    # one method that makes the response, so it is the one replaced.
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         if not self.has_export_permission(request):
             raise PermissionDenied

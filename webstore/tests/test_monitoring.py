@@ -157,6 +157,18 @@ class Prometheus:
             stderr=subprocess.STDOUT,
         )
 
+    def wait_ready(self, deadline: float) -> None:
+        """Waits until the server answers /-/ready (its storage and rules are loaded)."""
+        while True:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if requests.get(f"{self.url}/-/ready", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "Prometheus did not get ready"
+            time.sleep(0.2)
+
     def api(self, path: str, **params):
         assert self.process.poll() is None, self.log_path.read_text()
         answer = requests.get(f"{self.url}/api/v1/{path}", params=params, timeout=10).json()
@@ -208,6 +220,7 @@ def test_prometheus_scrapes_the_service_with_the_projects_rules(
     prometheus = Prometheus(tmp_path / "prometheus.yml", tmp_path)
     try:
         deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+        prometheus.wait_ready(deadline)
         while True:
             traffic()
             targets = prometheus.api("targets")["activeTargets"]
