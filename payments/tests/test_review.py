@@ -52,7 +52,8 @@ def test_the_first_review_stands(rejected):
     with pytest.raises(PaymentAlreadyReviewed) as error:
         payment_mark_reviewed(payment_id=rejected.pk, actor="manager")
     assert error.value.detail == (
-        f"Payment {rejected.pk} was already reviewed by clerk at {first.reviewed_at.isoformat()}."
+        f"Payment {rejected.pk} was already reviewed by clerk "
+        f"at {first.reviewed_at:%Y-%m-%d %H:%M:%S} UTC."
     )
     stored = Payment.objects.get(pk=rejected.pk)
     assert (stored.reviewed_by, stored.reviewed_at) == ("clerk", first.reviewed_at)
