@@ -276,7 +276,8 @@ def export_rows(client, query: str = "") -> list[dict]:
     response = client.post(f"{ORDERS}export/{query}", {"format": "0", "resource": "0", **fields})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
     return list(csv.DictReader(io.StringIO(text)))
 

@@ -24,7 +24,8 @@ def test_seed_demo_records_one_rejected_payment_to_review():
         "amount_mismatch",
     )
     assert (payment.amount, payment.order.total_price) == (Decimal("100.00"), Decimal("999.99"))
-    assert (payment.order.product.sku, payment.order.status) == ("DEMO-LAPTOP", "PENDING")
+    items = [(item.product.sku, item.quantity) for item in payment.order.item_list]
+    assert (items, payment.order.status) == ([("DEMO-LAPTOP", 1)], "PENDING")
     assert list(Payment.objects.to_review()) == [payment]
     seed()
     assert list(Payment.objects.all()) == [payment]

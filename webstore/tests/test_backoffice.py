@@ -216,3 +216,18 @@ def test_the_default_store_name():
     html = Client().get("/admin/login/").content.decode()
     assert "<title>Log in | Orders &amp; Inventory</title>" in html
     assert '<a href="/admin/">Orders &amp; Inventory</a>' in html
+
+
+def test_a_cart_counts_as_one_order_and_its_revenue_is_all_its_lines(
+    staff_client, make_product, make_order
+):
+    mug, tea = make_product(price="10.00"), make_product(price="2.50")
+    make_order(items=[(mug, 2), (tea, 4)], status=Order.Status.PAID)
+    make_order(items=[(mug, 1), (tea, 1)])
+    figures = {metric: value for metric, (value, _) in dashboard(staff_client).items()}
+    assert (figures["orders_today"], figures["paid_orders"], figures["pending_orders"]) == (
+        "2",
+        "1",
+        "1",
+    )
+    assert (figures["revenue_today"], figures["revenue_7d"]) == ("30.00", "30.00")

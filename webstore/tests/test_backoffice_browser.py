@@ -19,12 +19,13 @@ from payments.models import Payment
 
 PASSWORD = "clerk-browser-password-1"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "reports" / "backoffice-dashboard.png"
-# What `seed_demo` makes, as the dashboard shows it: four orders placed today (one pending, one
-# paid, one shipped, one canceled), revenue from the paid 3 x 24.90 and the shipped 2 x 249.50,
-# three demo products at or below their reorder level and one rejected payment.
+# What `seed_demo` makes, as the dashboard shows it: five orders placed today (two pending, one
+# of them a cart of three products, one paid, one shipped, one canceled), revenue from the paid
+# 3 x 24.90 and the shipped 2 x 249.50, three demo products at or below their reorder level
+# and one rejected payment.
 SEEDED_FIGURES = {
-    "orders_today": "4",
-    "pending_orders": "1",
+    "orders_today": "5",
+    "pending_orders": "2",
     "paid_orders": "1",
     "revenue_today": "573.70",
     "revenue_7d": "573.70",

@@ -36,7 +36,7 @@ def test_seed_demo():
     assert err[0] == "Seeding demo data (catalog, orders, payments): 0/3 (0%)"
     assert finished(err[-1], "Seeding demo data (catalog, orders, payments)", 3, 3)
     assert out == [
-        "Demo data: 8 product(s) created, 4 order(s) placed.",
+        "Demo data: 8 product(s) created, 5 order(s) placed.",
         "Demo payments: 1 rejected payment(s) recorded for review.",
     ]
 
