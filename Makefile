@@ -143,13 +143,19 @@ ROUNDS ?= 2
 DURATION ?= 0
 SCENARIOS ?= light,heavy,max12,max64
 TARGETS ?= ceiling,service
+# Already running servers in the rotation, NAME=URL separated by spaces, and one optional shell
+# command that restarts one of them on a fresh database before each of its runs (NAME=COMMAND).
+EXTERNAL ?=
+EXTERNAL_RESTART ?=
 BENCH_ARGS := --db $(DB) --rounds $(ROUNDS) --duration $(DURATION) --scenarios $(SCENARIOS) \
-	--targets $(TARGETS)
+	--targets $(TARGETS) $(foreach external,$(EXTERNAL),--external $(external)) \
+	$(if $(EXTERNAL_RESTART),--external-restart '$(EXTERNAL_RESTART)')
 
 ## Load benchmark, service vs ceiling (about 15 min). Smoke (25 s): make bench DURATION=3 ROUNDS=1 SCENARIOS=max12
 ## With the stack's floors (bench/floor): TARGETS=ceiling,django,drf,service
+## With another implementation: EXTERNAL=reference=http://127.0.0.1:8010 EXTERNAL_RESTART='reference=...'
 bench: install
-	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS) TARGETS=$(TARGETS)" \
+	BENCH_COMMAND="make bench DB=$(DB) ROUNDS=$(ROUNDS) DURATION=$(DURATION) SCENARIOS=$(SCENARIOS) TARGETS=$(TARGETS)$(if $(EXTERNAL), EXTERNAL='$(EXTERNAL)')$(if $(EXTERNAL_RESTART), EXTERNAL_RESTART='$(EXTERNAL_RESTART)')" \
 		$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Data-volume benchmark: list pages with 100 vs 100 000 rows, p95 ratio (about 1 min).

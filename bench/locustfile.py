@@ -1,5 +1,9 @@
 """The original spec's mixed workload: 80% reads, 20% writes, against a seeded product pool.
 
+Paths end in a slash where the original's Locust file has one (`/products/`, `/orders/`): the
+service answers both forms alike, and a server that redirects the other form (the reference
+implementation does, 307) is measured on its own paths, not on a redirect per request.
+
 Run by `bench/run.py` (headless, one process pinned to its own core). Environment:
   BENCH_PRODUCT_IDS  comma-separated ids of the seeded products (large stock)
   BENCH_THINK        "1": think 0.1-0.5 s between requests (light/heavy); "0": closed loop (max)
@@ -46,7 +50,7 @@ class Shopper(FastHttpUser):
 
     @task(40)
     def product_list(self):
-        self.client.get("/products?limit=20", name="GET /products")
+        self.client.get("/products/?limit=20", name="GET /products")
 
     @task(40)
     def product_detail(self):
@@ -60,9 +64,9 @@ class Shopper(FastHttpUser):
             "price": "9.99",
             "stock": 5,
         }
-        self.client.post("/products", json=body, name="POST /products")
+        self.client.post("/products/", json=body, name="POST /products")
 
     @task(10)
     def order_create(self):
         body = {"product_id": random.choice(PRODUCT_IDS), "quantity": 1}
-        self.client.post("/orders", json=body, name="POST /orders")
+        self.client.post("/orders/", json=body, name="POST /orders")

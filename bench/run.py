@@ -13,6 +13,16 @@ a low RPS and errors, not as Locust's running average. After every service run t
 check must find 0. The result is printed (and written to reports/) as a Markdown table.
 With `--targets`, the stack's floors (bench/floor: Django and DRF views returning the ceiling's
 JSON) run between the ceiling and the service, in the same rotation.
+
+`--external NAME=URL` (repeatable) puts a server that is already running into the rotation,
+after the floors and before the service, with the same scenarios and load generator. The bench
+does not own its process or its database: before each of its runs it runs the
+`--external-restart NAME=COMMAND` shell command if one is given (which must leave the server
+answering `GET /health` at URL on a fresh database; the bench waits for it), seeds a pool of its
+own through the API (`POST /products/`, SKUs unique to the run) and after the run checks for
+oversell through the API (`loadtest.stock`: stock + ordered units == seeded stock). Without a
+restart command its data carries over from run to run, and the report says so. Pin it to the
+server core yourself (`taskset -c 0 ...`); the report shows the CPUs it may use.
 """
 
 import argparse
@@ -33,8 +43,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script (`python bench/run.py`), so the project's packages are not on the path yet.
+if str(ROOT) not in sys.path:
+    sys.path.insert(1, str(ROOT))
+
+from loadtest.stock import stock_discrepancies  # noqa: E402
+
 BIN = Path(sys.executable).parent
 SERVER_CPU, LOADGEN_CPU = "0", "1"
 POOL_STOCK = 1_000_000
@@ -204,24 +221,12 @@ class Server:
         self.log = log.open("w")
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
 
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn did not answer within {timeout} s")
-        # Warm every worker's imports and URL resolver; reads only, so the data stays as seeded.
-        for n in range(40):
-            path = "/products?limit=20" if n % 2 else "/products/1"
-            with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
-                response.read()
+    def wait_ready(self, product_ids: list[int], timeout: float = 30) -> None:
+        try:
+            _wait_healthy(self.url, timeout, self.process)
+        except RuntimeError as exc:
+            raise RuntimeError(f"gunicorn: {exc}; see {self.log.name}") from None
+        _warm(self.url, product_ids)
 
     def worker_rss_mb(self) -> float:
         workers = psutil.Process(self.process.pid).children(recursive=True)
@@ -235,6 +240,101 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+@dataclass
+class External:
+    """A server the bench does not start: its URL and the command that restarts it fresh."""
+
+    name: str
+    url: str
+    restart: str | None = None
+
+    def prepare(self, log: Path, run_id: str, products: int) -> list[int]:
+        """Restarts the server if it can, waits for it, seeds a pool through the API, warms it."""
+        if self.restart:
+            with log.open("a") as out:
+                # Its own session: the server it starts outlives this command and the bench.
+                subprocess.run(
+                    self.restart,
+                    shell=True,
+                    cwd=ROOT,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=out,
+                    start_new_session=True,
+                    timeout=120,
+                    check=True,
+                )
+        _wait_healthy(self.url, timeout=60)
+        session = requests.Session()
+        ids = []
+        for n in range(1, products + 1):
+            body = {"sku": f"POOL-{run_id}-{n:05d}", "name": f"Pool product {n}"}
+            body |= {"price": "19.99", "stock": POOL_STOCK}
+            response = session.post(f"{self.url}/products/", json=body, timeout=30)
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+        _warm(self.url, ids)
+        return ids
+
+    def check(self, product_ids: list[int]) -> int | None:
+        """Pool products whose stock + ordered units differ from the seed; None if unreadable."""
+        try:
+            problems = stock_discrepancies(
+                requests.Session(), self.url, dict.fromkeys(product_ids, POOL_STOCK)
+            )
+        except requests.RequestException as exc:
+            print(f"{self.name}: oversell check failed: {exc}", file=sys.stderr)
+            return None
+        return len(problems)
+
+    def process(self) -> psutil.Process | None:
+        """The process listening on the URL's port, when this user may see it."""
+        port = int(self.url.rsplit(":", 1)[1].split("/")[0])
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return psutil.Process(conn.pid)
+        return None
+
+    def worker_rss_mb(self) -> float | None:
+        process = self.process()
+        if process is None:
+            return None
+        workers = process.children(recursive=True) or [process]
+        return max(w.memory_info().rss for w in workers) / 2**20
+
+    def describe(self) -> str:
+        process = self.process()
+        cpus = f"CPUs {process.cpu_affinity()}" if process else "process not visible"
+        fresh = (
+            "restarted on a fresh database before each run"
+            if self.restart
+            else "not restarted: its data carries over between runs"
+        )
+        return f"{self.name} = external server at {self.url} ({cpus}; {fresh})"
+
+
+def _wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server at {url} exited")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def _warm(url: str, product_ids: list[int]) -> None:
+    # Warm every worker's imports and URL resolver; reads only, so the data stays as seeded.
+    for n in range(40):
+        path = "/products/?limit=20" if n % 2 else f"/products/{product_ids[0]}"
+        with urllib.request.urlopen(f"{url}{path}", timeout=10) as response:
+            response.read()
 
 
 def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path) -> Result:
@@ -310,14 +410,27 @@ def _fmt(value, spec=".1f", suffix=""):
     return "–" if value is None else f"{value:{spec}}{suffix}"
 
 
-def _ratio(ceiling: list[Result], target: list[Result]) -> str:
+def _ratios(base: list[Result], target: list[Result]) -> float | None:
     """The median of the per-round ratios (each round's runs are minutes apart, not hours)."""
-    ratios = [t.rps / c.rps for c, t in zip(ceiling, target, strict=True) if c.rps]
-    return _fmt(_median(ratios) and 100 * _median(ratios), ".0f", "%")
+    return _median([t.rps / b.rps for b, t in zip(base, target, strict=True) if b.rps])
+
+
+def _ratio(base: list[Result], target: list[Result]) -> str:
+    ratio = _ratios(base, target)
+    return _fmt(ratio and 100 * ratio, ".0f", "%")
+
+
+def _times(base: list[Result], target: list[Result]) -> str:
+    return _fmt(_ratios(base, target), ".2f", "×")
 
 
 def report(
-    results: dict, args, gunicorn: dict, started: datetime.datetime, loads: list[float]
+    results: dict,
+    args,
+    gunicorn: dict,
+    started: datetime.datetime,
+    loads: list[float],
+    externals: dict[str, str],
 ) -> str:
     cpu = next(
         (
@@ -335,14 +448,20 @@ def report(
         f"{'SQLite' if args.db == 'sqlite' else 'PostgreSQL'}; "
         f"gunicorn {gunicorn['worker_class']}, "
         f"{gunicorn['workers']} worker(s) x {gunicorn['threads']} threads on CPU {SERVER_CPU}, "
-        f"Locust FastHttpUser on CPU {LOADGEN_CPU}; median of {args.rounds} round(s) A B A B; "
+        f"Locust FastHttpUser on CPU {LOADGEN_CPU}; median of {args.rounds} round(s), "
+        f"targets in turn ({' → '.join(args.targets)}); "
         f"load average {min(loads):.2f}–{max(loads):.2f} at run starts.",
+        *(f"{description}." for description in externals.values()),
         f"Command: `{args.command_line}`",
         "",
         "| scenario | users | ceiling RPS | "
         + "".join(f"{floor} floor RPS (/ ceiling) | " for floor in floors)
-        + "service RPS | service / ceiling | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---:|---:|" + "---:|" * len(floors) + "---:|---:|---:|---:|---:|---:|",
+        + "".join(f"{name} RPS | " for name in externals)
+        + "service RPS | service / ceiling | "
+        + "".join(f"service / {name} | " for name in externals)
+        + "p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|" + "---:|" * (len(floors) + 2 * len(externals)) + "---:|---:|---:|---:|"
+        "---:|---:|",
     ]
     for name, by_target in results.items():
         ceiling, service = by_target["ceiling"], by_target["service"]
@@ -351,24 +470,60 @@ def report(
             f"({_ratio(ceiling, by_target[floor])}) "
             for floor in floors
         )
+        external_cells = "".join(
+            f"| {_fmt(_median(r.rps for r in by_target[external]), '.0f')} "
+            for external in externals
+        )
+        times_cells = "".join(f"| {_times(by_target[ext], service)} " for ext in externals)
         lines.append(
             f"| {name} | {SCENARIOS[name].users} "
             f"| {_fmt(_median(r.rps for r in ceiling), '.0f')} "
             + floor_cells
+            + external_cells
             + f"| {_fmt(_median(r.rps for r in service), '.0f')} "
             f"| {_ratio(ceiling, service)} "
-            f"| {_fmt(_median(r.p50 for r in service))} | {_fmt(_median(r.p95 for r in service))} "
+            + times_cells
+            + f"| {_fmt(_median(r.p50 for r in service))} "
+            f"| {_fmt(_median(r.p95 for r in service))} "
             f"| {_fmt(_median(r.p99 for r in service))} "
             f"| {_fmt(_median(r.error_pct for r in service), '.2f', '%')} |"
         )
-    service_runs = [r for t in results.values() for r in t["service"]]
-    rss = [r.worker_rss_mb for r in service_runs if r.worker_rss_mb is not None]
+    checked = ["service", *externals]
+    if externals:
+        lines += [
+            "",
+            "| scenario | target | RPS | p50 ms | p95 ms | p99 ms | errors | oversold |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, by_target in results.items():
+            for target in (*externals, "service"):
+                runs = by_target[target]
+                unchecked = sum(r.oversold is None for r in runs)
+                lines.append(
+                    f"| {name} | {target} | {_fmt(_median(r.rps for r in runs), '.0f')} "
+                    f"| {_fmt(_median(r.p50 for r in runs))} "
+                    f"| {_fmt(_median(r.p95 for r in runs))} "
+                    f"| {_fmt(_median(r.p99 for r in runs))} "
+                    f"| {_fmt(_median(r.error_pct for r in runs), '.2f', '%')} "
+                    f"| {sum(r.oversold or 0 for r in runs)}"
+                    + (f" ({unchecked} unchecked)" if unchecked else "")
+                    + " |"
+                )
+    lines.append("")
+    for target in checked:
+        runs = [r for t in results.values() for r in t[target]]
+        rss = [r.worker_rss_mb for r in runs if r.worker_rss_mb is not None]
+        ledger = (
+            f" and {sum(r.ledger_mismatch or 0 for r in runs)} ledger mismatches"
+            if target == "service"
+            else " (through its API)"
+        )
+        lines.append(
+            f"Oversell check, {target}: {sum(r.oversold or 0 for r in runs)} oversold{ledger} "
+            f"in {sum(r.oversold is not None for r in runs)} checked of {len(runs)} runs."
+            + (f" Largest worker RSS after `heavy`: {max(rss):.0f} MB." if rss else "")
+        )
     lines += [
-        "",
-        f"Oversell check: {sum(r.oversold or 0 for r in service_runs)} oversold and "
-        f"{sum(r.ledger_mismatch or 0 for r in service_runs)} ledger mismatches in "
-        f"{len(service_runs)} service runs."
-        + (f" Largest worker RSS after `heavy`: {max(rss):.0f} MB." if rss else ""),
         "",
         "<details><summary>Every run</summary>",
         "",
@@ -386,6 +541,16 @@ def report(
     return "\n".join(lines)
 
 
+def _named(values: list[str], flag: str, parser) -> dict[str, str]:
+    named = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name or not rest:
+            parser.error(f"{flag} wants NAME=VALUE, not {value!r}")
+        named[name] = rest
+    return named
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -400,6 +565,21 @@ def main() -> None:
         "--targets",
         default="ceiling,service",
         help=f"servers run in turn each round: ceiling and service, and any of {list(FLOORS)}",
+    )
+    parser.add_argument(
+        "--external",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="an already running server to measure in the same rotation (repeatable)",
+    )
+    parser.add_argument(
+        "--external-restart",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="shell command run before each run of that external server; it must leave the "
+        "server answering at its URL on a fresh database",
     )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
@@ -417,7 +597,16 @@ def main() -> None:
     wanted = set(args.targets.split(","))
     if wanted - TARGETS.keys() or not {"ceiling", "service"} <= wanted:
         parser.error(f"--targets: ceiling and service, and any of {list(FLOORS)}")
-    args.targets = [target for target in TARGETS if target in wanted]  # in rotation order
+    urls = _named(args.external, "--external", parser)
+    restarts = _named(args.external_restart, "--external-restart", parser)
+    if urls.keys() & TARGETS.keys() or restarts.keys() - urls.keys():
+        parser.error("--external names must differ from the targets; restarts need an --external")
+    externals = {
+        name: External(name, url.rstrip("/"), restarts.get(name)) for name, url in urls.items()
+    }
+    # In rotation order: the ceiling, the floors, the external servers, the service.
+    args.targets = [t for t in TARGETS if t in wanted and t != "service"]
+    args.targets += [*externals, "service"]
     if args.duration:
         for name in names:
             SCENARIOS[name] = Scenario(**{**SCENARIOS[name].__dict__, "duration": args.duration})
@@ -428,52 +617,75 @@ def main() -> None:
     database = Database(args.db, workdir, args.pg_url, args.products)
     database.prepare()
     results = {name: {target: [] for target in args.targets} for name in names}
+    checked = {"service", *externals}
     loads = []
     try:
         for round_no in range(1, args.rounds + 1):
             for name in names:
                 scenario = SCENARIOS[name]
                 for target in args.targets:
-                    database.reset()
-                    server = Server(
-                        target, args.port, database.url, workdir / f"gunicorn-{target}.log"
-                    )
-                    try:
-                        server.wait_ready()
-                        result = run_load(scenario, server.url, database.product_ids, workdir)
-                        if target == "service" and name == "heavy":
-                            result.worker_rss_mb = server.worker_rss_mb()
-                    finally:
-                        server.stop()
-                    if target == "service":
-                        check = database.check()
-                        result.oversold, result.ledger_mismatch = (
-                            check["oversold"],
-                            check["ledger_mismatch"],
+                    if target in externals:
+                        result = _measure_external(
+                            externals[target], scenario, name, workdir, args.products
                         )
+                    else:
+                        result = _measure(target, scenario, name, database, workdir, args.port)
                     loads.append(result.load)
                     results[name][target].append(result)
                     print(
-                        f"round {round_no} {name:6} {target:8} {result.rps:7.0f} rps"
+                        f"round {round_no} {name:6} {target:9} {result.rps:7.0f} rps"
                         f"  p50 {_fmt(result.p50)}  p95 {_fmt(result.p95)}"
                         f"  p99 {_fmt(result.p99)} ms"
                         f"  errors {result.error_pct:.2f}%"
                         f"  load {result.load:.2f}"
-                        + (f"  oversold {result.oversold}" if target == "service" else ""),
+                        + (f"  oversold {result.oversold}" if target in checked else ""),
                         file=sys.stderr,
                         flush=True,
                     )
     finally:
         database.drop()
-    table = report(results, args, gunicorn, started, loads)
+    descriptions = {name: external.describe() for name, external in externals.items()}
+    table = report(results, args, gunicorn, started, loads, descriptions)
     args.out.mkdir(exist_ok=True)
     out_file = args.out / f"bench-{args.db}-{started:%Y%m%dT%H%M}.md"
     out_file.write_text(table + "\n")
     print(table)
-    print(f"\n(written to {out_file.relative_to(ROOT)}; logs in {workdir})", file=sys.stderr)
+    print(f"\n(written to {out_file}; logs in {workdir})", file=sys.stderr)
     service_runs = [r for t in results.values() for r in t["service"]]
     if any(r.oversold or r.ledger_mismatch for r in service_runs):
         sys.exit("OVERSELL CHECK FAILED")
+
+
+def _measure(
+    target: str, scenario: Scenario, name: str, database: Database, workdir: Path, port: int
+) -> Result:
+    """One run of a server the bench starts: fresh database, gunicorn, load, oversell check."""
+    database.reset()
+    server = Server(target, port, database.url, workdir / f"gunicorn-{target}.log")
+    try:
+        server.wait_ready(database.product_ids)
+        result = run_load(scenario, server.url, database.product_ids, workdir)
+        if target == "service" and name == "heavy":
+            result.worker_rss_mb = server.worker_rss_mb()
+    finally:
+        server.stop()
+    if target == "service":
+        check = database.check()
+        result.oversold, result.ledger_mismatch = check["oversold"], check["ledger_mismatch"]
+    return result
+
+
+def _measure_external(
+    external: External, scenario: Scenario, name: str, workdir: Path, products: int
+) -> Result:
+    """One run of an external server: (restart), seed through its API, load, check by API."""
+    run_id = f"{time.time_ns():x}"
+    product_ids = external.prepare(workdir / f"external-{external.name}.log", run_id, products)
+    result = run_load(scenario, external.url, product_ids, workdir)
+    if name == "heavy":
+        result.worker_rss_mb = external.worker_rss_mb()
+    result.oversold = external.check(product_ids)
+    return result
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ def stock_discrepancies(
     """For each product: stock + its units in non-canceled orders must equal its initial stock.
 
     Reads only through the public API (every order that contains the product, page by page, and
-    that product's item in each, carts included), so it checks
-    a deployment exactly as clients see it. Returns one readable line per inconsistent product.
+    that product's item in each, carts included), so it checks a deployment exactly as clients
+    see it. Returns one readable line per inconsistent product. Units are counted per order
+    (`order_units`), so a server that ignores the `product_id` filter and shows orders without
+    items (the original implementation) is checked correctly too.
     """
     problems = []
     for product_id, initial in sorted(initial_stock.items()):
@@ -30,13 +32,7 @@ def stock_discrepancies(
             )
             page.raise_for_status()
             orders = page.json()
-            reserved += sum(
-                item["quantity"]
-                for order in orders
-                if order["status"] != "CANCELED"
-                for item in order["items"]
-                if item["product_id"] == product_id
-            )
+            reserved += sum(order_units(o, product_id) for o in orders if o["status"] != "CANCELED")
             if len(orders) < PAGE:
                 break
             skip += PAGE
@@ -46,3 +42,14 @@ def stock_discrepancies(
                 f"{stock + reserved}, initial {initial}"
             )
     return problems
+
+
+def order_units(order: dict, product_id: int) -> int:
+    """The units of `product_id` an order (as the API shows it) holds: 0 for other products.
+
+    An order with `items` (a cart) counts the product's item; one without (the original API's
+    shape) counts its own `quantity` when it is the product's.
+    """
+    if "items" in order:
+        return sum(item["quantity"] for item in order["items"] if item["product_id"] == product_id)
+    return order["quantity"] if order["product_id"] == product_id else 0

@@ -4,10 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from loadtest.report import EndpointFigures, report_markdown, slo_evaluate
-from loadtest.stock import stock_discrepancies
+from loadtest.stock import order_units, stock_discrepancies
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,6 +91,26 @@ def test_stock_check_accepts_consistent_stock_and_names_a_discrepancy(live_serve
     assert stock_discrepancies(session, url, {product["id"]: 100}) == [
         f"product {product['id']}: stock 90 + ordered 5 = 95, initial 100"
     ]
+
+
+@pytest.mark.parametrize(
+    ("order", "units"),
+    [
+        ({"product_id": 7, "quantity": 3}, 3),
+        # A server that ignores the product_id filter lists other products' orders too.
+        ({"product_id": 8, "quantity": 3}, 0),
+        (
+            {
+                "product_id": None,
+                "quantity": 5,
+                "items": [{"product_id": 8, "quantity": 1}, {"product_id": 7, "quantity": 4}],
+            },
+            4,
+        ),
+    ],
+)
+def test_stock_check_counts_only_the_products_units(order, units):
+    assert order_units(order, 7) == units
 
 
 def test_locustfile_runs_headless_and_writes_its_report(live_server, tmp_path):
