@@ -278,16 +278,22 @@ class External:
         _warm(self.url, ids)
         return ids
 
-    def check(self, product_ids: list[int]) -> int | None:
-        """Pool products whose stock + ordered units differ from the seed; None if unreadable."""
-        try:
-            problems = stock_discrepancies(
-                requests.Session(), self.url, dict.fromkeys(product_ids, POOL_STOCK)
-            )
-        except requests.RequestException as exc:
-            print(f"{self.name}: oversell check failed: {exc}", file=sys.stderr)
-            return None
-        return len(problems)
+    def check(self, product_ids: list[int], attempts: int = 4) -> int | None:
+        """Pool products whose stock + ordered units differ from the seed; None if unreadable.
+
+        A server that stalled under the load may still be working off (or timing out) what it
+        queued, so the check is retried before it is given up.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                problems = stock_discrepancies(
+                    requests.Session(), self.url, dict.fromkeys(product_ids, POOL_STOCK)
+                )
+            except requests.RequestException as exc:
+                print(f"{self.name}: oversell check {attempt}/{attempts}: {exc}", file=sys.stderr)
+            else:
+                return len(problems)
+        return None
 
     def process(self) -> psutil.Process | None:
         """The process listening on the URL's port, when this user may see it."""
