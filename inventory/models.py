@@ -4,7 +4,6 @@
 every product `stock == sum(movement.delta)` (checked by `manage.py check_stock_ledger`).
 """
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -108,12 +107,6 @@ class Product(models.Model):
         if self.stock <= self.reorder_level:
             return StockStatus.LOW
         return StockStatus.IN_STOCK
-
-    @property
-    def version(self) -> str:
-        """A fingerprint of what the API shows (the ETag): it changes whenever any field does."""
-        shown = f"{self.pk}|{self.sku}|{self.name}|{self.price:.2f}|{self.stock}"
-        return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 class MovementReason(models.TextChoices):

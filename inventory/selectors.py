@@ -1,17 +1,54 @@
 """Product queries shared by the API, the admin, the orders app and the commands."""
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
 
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.exceptions import ProductNotFound
+from inventory.filters import ProductFilter
 from inventory.models import Product
+from webstore.api.filters import filter_parametrized, filter_structure
+from webstore.api.pagination import Window, window_queryset
+from webstore.api.rows import Param, RowShape
+
+# A product as the API shows it. The serializer's fields, the list, the detail and every
+# write's response are this.
+PRODUCT_ROW = RowShape(Product, "id", "sku", "name", "price", "stock")
 
 
 def product_list() -> QuerySet[Product]:
     """Live (not archived) products in id order."""
     return Product.objects.live().order_by("pk")
+
+
+def _page_queryset(structure: tuple) -> QuerySet[Product]:
+    filters, (limit, skip, has_cursor) = structure
+    products = filter_parametrized(ProductFilter, product_list(), filters)
+    after = Param("after") if has_cursor else None
+    return window_queryset(products, limit=limit, skip=skip, after=after)
+
+
+_PAGE = PRODUCT_ROW.query(_page_queryset)
+_BY_ID = PRODUCT_ROW.query(lambda structure: product_list().filter(pk=Param("id")))
+
+
+def product_page(*, filters: Mapping[str, Any], window: Window) -> list[dict]:
+    """API rows of live products in id order: filtered (ProductFilter's values), one window.
+
+    The window's rows and one more, if there is one (the paginator's `page_rows` cuts it).
+    """
+    structure = (filter_structure(filters), window.structure)
+    return _PAGE.fetch({**filters, "after": window.after}, structure)
+
+
+def product_row(*, product_id: int) -> dict:
+    """The API row of a live product; raises ProductNotFound."""
+    rows = _BY_ID.fetch({"id": product_id})
+    if not rows:
+        raise ProductNotFound(product_id)
+    return rows[0]
 
 
 def product_sku_taken(*, sku: str, exclude_pk: int | None = None) -> bool:

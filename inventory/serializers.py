@@ -5,11 +5,11 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from inventory.models import Product
+from inventory.selectors import PRODUCT_ROW
 from webstore.api.fields import (
     MAX_BULK_ITEMS,
     MAX_COUNT,
     MAX_ID,
-    ClassBuiltFieldsMixin,
     IndexedListSerializer,
     RejectUnknownFieldsMixin,
     StrictCharField,
@@ -24,10 +24,11 @@ class PriceField(serializers.DecimalField):
         super().__init__(max_digits=10, decimal_places=2, **kwargs)
 
 
-class ProductSerializer(
-    RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer
-):
-    """A product as the API shows it, and the body of create and (partial) update."""
+class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """The body of product create and (partial) update, and the product's schema.
+
+    Responses are `PRODUCT_ROW`s (inventory.selectors), whose fields these are.
+    """
 
     sku = StrictCharField(min_length=1, max_length=64)
     name = StrictCharField(min_length=1, max_length=255)
@@ -38,7 +39,7 @@ class ProductSerializer(
 
     class Meta:
         model = Product
-        fields = ["id", "sku", "name", "price", "stock"]
+        fields = PRODUCT_ROW.fields
         # SKU uniqueness is the service's job: a clash is a 409, not a validation error.
         validators = []
 
@@ -46,19 +47,6 @@ class ProductSerializer(
         if value <= 0:
             raise serializers.ValidationError("Ensure this value is greater than 0.")
         return value
-
-    def to_representation(self, product: Product) -> dict:
-        # Every read ends here, 20 times per list page. Stored values are already what the
-        # fields would output (the price has its two places from the database or validation),
-        # so the dict is built directly rather than field by field, which cost a third of a
-        # list request's time. tests/test_serializers pins it to DRF's field-by-field output.
-        return {
-            "id": product.pk,
-            "sku": product.sku,
-            "name": product.name,
-            "price": product.price,
-            "stock": product.stock,
-        }
 
 
 class ProductBulkUpdateItemSerializer(ProductSerializer):

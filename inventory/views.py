@@ -1,4 +1,4 @@
-"""The products API: parse, call a service or selector, serialize."""
+"""The products API: parse, call a service or selector, answer with the product's API rows."""
 
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from inventory.exceptions import ProductNotFound
 from inventory.filters import ProductFilter
 from inventory.openapi import product_bulk_create_schema, product_bulk_update_schema, product_schema
-from inventory.selectors import product_get, product_list
+from inventory.selectors import PRODUCT_ROW, product_list, product_page, product_row
 from inventory.serializers import (
     ProductBulkUpdateSerializer,
     ProductSerializer,
@@ -20,7 +20,8 @@ from inventory.services import (
     product_create,
     product_update,
 )
-from webstore.api.conditional import etag_header, if_match_versions
+from webstore.api.conditional import etag_header, if_match_versions, row_version
+from webstore.api.filters import filter_values
 from webstore.api.paths import parse_path_id
 from webstore.idempotency.decorators import idempotent
 
@@ -35,13 +36,10 @@ class ProductViewSet(viewsets.ModelViewSet):
         return product_list()
 
     def list(self, request, *args, **kwargs):
-        # The hottest read: rows go straight into the response as `values()` of the
-        # serializer's fields, with no model instances to build (a test pins both to one shape).
-        rows = self.filter_queryset(self.get_queryset()).values(*ProductSerializer.Meta.fields)
-        return self.get_paginated_response(self.paginate_queryset(rows))
-
-    def get_object(self):
-        return product_get(product_id=self.product_id())
+        filters = filter_values(self.filterset_class, request)
+        window = self.paginator.page_window(request)
+        rows = product_page(filters=filters, window=window)
+        return self.get_paginated_response(self.paginator.page_rows(rows, window, request))
 
     def product_id(self) -> int:
         product_id = parse_path_id(self.kwargs["pk"])
@@ -50,15 +48,15 @@ class ProductViewSet(viewsets.ModelViewSet):
         return product_id
 
     def retrieve(self, request, *args, **kwargs):
-        product = self.get_object()
-        return Response(self.get_serializer(product).data, headers=etag_header(product.version))
+        row = product_row(product_id=self.product_id())
+        return Response(row, headers=etag_header(row_version(row)))
 
     @idempotent
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         product = product_create(**body.validated_data)
-        return Response(self.get_serializer(product).data, status=status.HTTP_201_CREATED)
+        return Response(PRODUCT_ROW.of(product), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         product_id = self.product_id()
@@ -69,7 +67,8 @@ class ProductViewSet(viewsets.ModelViewSet):
             changes=body.validated_data,
             expected_versions=if_match_versions(request),
         )
-        return Response(self.get_serializer(product).data, headers=etag_header(product.version))
+        row = PRODUCT_ROW.of(product)
+        return Response(row, headers=etag_header(row_version(row)))
 
     def destroy(self, request, *args, **kwargs):
         product_archive(product_id=self.product_id())
@@ -90,7 +89,7 @@ class ProductViewSet(viewsets.ModelViewSet):
         body = product_bulk_create_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         products = product_bulk_create(items=body.validated_data)
-        return Response(ProductSerializer(products, many=True).data, status=status.HTTP_201_CREATED)
+        return Response([PRODUCT_ROW.of(p) for p in products], status=status.HTTP_201_CREATED)
 
     @product_bulk_update_schema
     @bulk_create.mapping.patch
@@ -102,4 +101,4 @@ class ProductViewSet(viewsets.ModelViewSet):
             for item in body.validated_data
         ]
         products = product_bulk_update(updates=updates)
-        return Response(ProductSerializer(products, many=True).data)
+        return Response([PRODUCT_ROW.of(p) for p in products])

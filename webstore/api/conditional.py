@@ -1,4 +1,13 @@
-"""ETag / If-Match for optimistic concurrency: the HTTP side of a row's `version`."""
+"""ETag / If-Match for optimistic concurrency: the HTTP side of a row's version."""
+
+import hashlib
+from collections.abc import Mapping
+
+
+def row_version(row: Mapping) -> str:
+    """A fingerprint of an API row (its ETag): it changes whenever any of its fields does."""
+    shown = "|".join(str(value) for value in row.values())
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 def etag_header(version: str) -> dict[str, str]:

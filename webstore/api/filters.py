@@ -5,14 +5,21 @@ naming the parameter, not "no filter" (the contract validates query parameters l
 """
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
 from webstore.api.fields import MAX_ID, NO_NUL_PATTERN
+from webstore.api.rows import Param
 
 
 class ValueRequiredMixin:
@@ -89,6 +96,57 @@ class QueryFilterBackend(DjangoFilterBackend):
         if request.query_params.keys().isdisjoint(filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+def filter_values(filterset_class: type[filters.FilterSet], request) -> dict[str, Any]:
+    """The validated values of the filters a request names; a 400 naming a bad parameter.
+
+    The filter backend's validation, for views that read their rows through a selector: the
+    values go to `filter_parametrized` (through the selector) instead of into a queryset here.
+    """
+    if request.query_params.keys().isdisjoint(filterset_class.base_filters):
+        return {}
+    filterset = filterset_class(data=request.query_params, request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    cleaned = filterset.form.cleaned_data
+    return {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES}
+
+
+def filter_structure(values: Mapping[str, Any]) -> tuple:
+    """What of the filter values shapes the SQL: the filters used, and booleans' values.
+
+    Any other value only fills a placeholder, so every search term shares one statement.
+    """
+    return tuple(
+        sorted(
+            (name, value) if isinstance(value, bool) else (name,) for name, value in values.items()
+        )
+    )
+
+
+def filter_parametrized(
+    filterset_class: type[filters.FilterSet], queryset: QuerySet, structure: tuple
+) -> QuerySet:
+    """`queryset` filtered as `structure` says, each filter's value a `Param` of its name.
+
+    The FilterSet's own filters (and filter methods) build the conditions, so they stay the
+    one definition of what a parameter means; they must hand the value to the ORM untouched.
+    """
+    filterset = filterset_class(queryset=queryset)
+    model = filterset._meta.model
+    for name, *fixed in structure:
+        filter_ = filterset.filters[name]
+        value = fixed[0] if fixed else Param(name, _model_field(model, filter_.field_name))
+        queryset = filter_.filter(queryset, value)
+    return queryset
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 class StrictChoiceField(ValueRequiredMixin, filter_fields.ChoiceField):

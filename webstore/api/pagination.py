@@ -8,7 +8,9 @@ so page N costs the same as page 1 however deep it is. `skip` with a cursor skip
 
 import base64
 import re
+from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -56,26 +58,56 @@ class PageParams(serializers.Serializer):
             raise serializers.ValidationError("Invalid cursor.") from None
 
 
+@dataclass(frozen=True)
+class Window:
+    """Which rows a page holds: `limit` rows, after the id `after` (if any) and `skip` more."""
+
+    limit: int
+    skip: int = 0
+    after: int | None = None
+
+    @property
+    def structure(self) -> tuple:
+        """What shapes the page's SQL (LIMIT, OFFSET, a cursor's condition), not its values."""
+        return (self.limit, self.skip, self.after is not None)
+
+
+def window_queryset(queryset: QuerySet, *, limit: int, skip: int = 0, after=None) -> QuerySet:
+    """A page's rows in id order, and one more that tells whether another page follows.
+
+    `after` is the id a cursor continues after (an int, or a `Param` bound later); `skip` then
+    skips rows after it.
+    """
+    queryset = queryset.order_by("pk")
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    return queryset[skip : skip + limit + 1]
+
+
 class SkipLimitPagination(BasePagination):
     """Slices a list after `cursor` (if any), by `skip` (>= 0) and `limit` (1..1000, default 100).
 
-    The queryset is walked in id order, which keyset pagination needs. Its rows may be model
-    instances or `values()` dicts with an `id`.
+    The rows are walked in id order, which keyset pagination needs. A view may paginate a
+    queryset, or read its page itself (`page_window`, then `page_rows` on what it read).
     """
 
     def paginate_queryset(self, queryset, request, view=None):
+        window = self.page_window(request)
+        rows = window_queryset(queryset, limit=window.limit, skip=window.skip, after=window.after)
+        return self.page_rows(list(rows), window, request)
+
+    def page_window(self, request) -> Window:
+        """The window the request's `cursor`, `skip` and `limit` ask for; 400 when invalid."""
         # A plain dict, not the QueryDict: DRF reads "" in form data as "not given", and an
         # empty value is refused here as the filters refuse one.
         params = PageParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        limit = params.validated_data["limit"]
-        queryset = queryset.order_by("pk")
-        if "cursor" in params.validated_data:
-            queryset = queryset.filter(pk__gt=params.validated_data["cursor"])
-        skip = params.validated_data.get("skip", 0)
-        window = queryset[skip : skip + limit + 1]
-        rows = list(window)
-        page, has_next = rows[:limit], len(rows) > limit
+        data = params.validated_data
+        return Window(limit=data["limit"], skip=data.get("skip", 0), after=data.get("cursor"))
+
+    def page_rows(self, rows: list, window: Window, request) -> list:
+        """The page out of the window's rows (one more than the page, if another follows)."""
+        page, has_next = rows[: window.limit], len(rows) > window.limit
         self.next_url = self._next_url(request, _row_id(page[-1])) if has_next else None
         return page
 
