@@ -22,7 +22,10 @@ answering `GET /health` at URL on a fresh database; the bench waits for it), see
 own through the API (`POST /products/`, SKUs unique to the run) and after the run checks for
 oversell through the API (`loadtest.stock`: stock + ordered units == seeded stock). Without a
 restart command its data carries over from run to run, and the report says so. Pin it to the
-server core yourself (`taskset -c 0 ...`); the report shows the CPUs it may use.
+server core yourself (`taskset -c 0 ...`); the report shows the CPUs it may use. Start it from
+the bench's session (let the restart command start it, or use the same terminal): with Linux's
+autogroup scheduling a core is shared between sessions, not processes, and a server in another
+session gets another share of CPU 0 (the report warns when it sees that).
 """
 
 import argparse
@@ -254,7 +257,9 @@ class External:
         """Restarts the server if it can, waits for it, seeds a pool through the API, warms it."""
         if self.restart:
             with log.open("a") as out:
-                # Its own session: the server it starts outlives this command and the bench.
+                # Its own process group, so the terminal's Ctrl-C leaves the server it starts
+                # running; but the bench's session, so it shares the scheduler's autogroup with
+                # the servers the bench starts (see describe()).
                 subprocess.run(
                     self.restart,
                     shell=True,
@@ -262,7 +267,7 @@ class External:
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=out,
-                    start_new_session=True,
+                    process_group=0,
                     timeout=120,
                     check=True,
                 )
@@ -313,12 +318,23 @@ class External:
     def describe(self) -> str:
         process = self.process()
         cpus = f"CPUs {process.cpu_affinity()}" if process else "process not visible"
+        if process and _autogroup(process.pid) != _autogroup(os.getpid()):
+            # With autogroup scheduling, a core is shared between sessions, not processes: a
+            # server started from another terminal gets another share of CPU 0 than ours.
+            cpus += ", WARNING: another scheduler autogroup than the bench's servers"
         fresh = (
             "restarted on a fresh database before each run"
             if self.restart
             else "not restarted: its data carries over between runs"
         )
         return f"{self.name} = external server at {self.url} ({cpus}; {fresh})"
+
+
+def _autogroup(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/autogroup").read_text().split()[0]
+    except OSError:
+        return None
 
 
 def _wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
