@@ -1,9 +1,9 @@
 """Per-request observability: the request id, the access log line and the request metrics."""
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from django.conf import settings
 from structlog.contextvars import bind_contextvars, reset_contextvars
@@ -22,7 +22,7 @@ _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 class RequestLogMiddleware:
     """Gives each request an id, answers it in `X-Request-ID`, logs one line and counts it.
 
-    The id is the caller's `X-Request-ID` when it is well-formed, a new UUID otherwise; it is
+    The id is the caller's `X-Request-ID` when it is well-formed, a new random one otherwise; it is
     bound to the logging context, so every line logged while serving the request carries it.
     Placed first, so the duration covers the whole stack and every response gets the header.
     """
@@ -34,7 +34,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # 128 random bits as 32 hex digits (uuid4().hex's format), without building a UUID.
+        request_id = incoming if _VALID_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
         request.request_id = request_id
         tokens = bind_contextvars(request_id=request_id)
         try:
