@@ -110,6 +110,7 @@ class Result:
     error_pct: float
     requests: int
     load: float
+    cpu_ms: float | None = None
     worker_rss_mb: float | None = None
     oversold: int | None = None
     ledger_mismatch: int | None = None
@@ -231,6 +232,10 @@ class Server:
             raise RuntimeError(f"gunicorn: {exc}; see {self.log.name}") from None
         _warm(self.url, product_ids)
 
+    def processes(self) -> list[psutil.Process]:
+        master = psutil.Process(self.process.pid)
+        return [master, *master.children(recursive=True)]
+
     def worker_rss_mb(self) -> float:
         workers = psutil.Process(self.process.pid).children(recursive=True)
         return max(w.memory_info().rss for w in workers) / 2**20
@@ -308,6 +313,10 @@ class External:
                 return psutil.Process(conn.pid)
         return None
 
+    def processes(self) -> list[psutil.Process]:
+        process = self.process()
+        return [process, *process.children(recursive=True)] if process else []
+
     def worker_rss_mb(self) -> float | None:
         process = self.process()
         if process is None:
@@ -359,7 +368,21 @@ def _warm(url: str, product_ids: list[int]) -> None:
             response.read()
 
 
-def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path) -> Result:
+def _cpu_seconds(processes: list[psutil.Process]) -> float | None:
+    try:
+        return sum(sum(p.cpu_times()[:2]) for p in processes)
+    except psutil.Error:
+        return None
+
+
+def run_load(
+    scenario: Scenario,
+    url: str,
+    product_ids: list[int],
+    workdir: Path,
+    processes: list[psutil.Process],
+) -> Result:
+    """One Locust run; `processes` are the server's, whose CPU time per request is reported."""
     samples_file, spawned_file = workdir / "samples.csv", workdir / "spawned.txt"
     for path in (samples_file, spawned_file):
         path.unlink(missing_ok=True)
@@ -392,15 +415,22 @@ def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path
         f"{run_time}s",
     ]
     load = os.getloadavg()[0]
+    cpu_before = _cpu_seconds(processes)
     with (workdir / "locust.log").open("a") as log:
         # Locust exits 1 when any request failed; the samples say how many.
         subprocess.run(
             cmd, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=run_time + 120, check=False
         )
+    cpu_after = _cpu_seconds(processes)
     start = float(spawned_file.read_text())
     end = start + scenario.duration
     times, errors = [], 0
-    for line in samples_file.read_text().splitlines():
+    samples = samples_file.read_text().splitlines()
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None and samples:
+        # Over the whole run (ramp-up too), as the CPU time is.
+        cpu_ms = 1000 * (cpu_after - cpu_before) / len(samples)
+    for line in samples:
         finished, ms, ok = line.split(",")
         if start <= float(finished) < end:
             times.append(float(ms))
@@ -414,6 +444,7 @@ def run_load(scenario: Scenario, url: str, product_ids: list[int], workdir: Path
         error_pct=100 * errors / len(times) if times else 100.0,
         requests=len(times),
         load=load,
+        cpu_ms=cpu_ms,
     )
 
 
@@ -511,26 +542,31 @@ def report(
             f"| {_fmt(_median(r.error_pct for r in service), '.2f', '%')} |"
         )
     checked = ["service", *externals]
-    if externals:
-        lines += [
-            "",
-            "| scenario | target | RPS | p50 ms | p95 ms | p99 ms | errors | oversold |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for name, by_target in results.items():
-            for target in (*externals, "service"):
-                runs = by_target[target]
-                unchecked = sum(r.oversold is None for r in runs)
-                lines.append(
-                    f"| {name} | {target} | {_fmt(_median(r.rps for r in runs), '.0f')} "
-                    f"| {_fmt(_median(r.p50 for r in runs))} "
-                    f"| {_fmt(_median(r.p95 for r in runs))} "
-                    f"| {_fmt(_median(r.p99 for r in runs))} "
-                    f"| {_fmt(_median(r.error_pct for r in runs), '.2f', '%')} "
-                    f"| {sum(r.oversold or 0 for r in runs)}"
-                    + (f" ({unchecked} unchecked)" if unchecked else "")
-                    + " |"
-                )
+    lines += [
+        "",
+        "Every target (medians; CPU = the server processes' CPU time per request over the run):",
+        "",
+        "| scenario | target | RPS | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | oversold |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, by_target in results.items():
+        for target in args.targets:
+            runs = by_target[target]
+            unchecked = sum(r.oversold is None for r in runs)
+            oversold = (
+                f"{sum(r.oversold or 0 for r in runs)}"
+                + (f" ({unchecked} unchecked)" if unchecked else "")
+                if target in checked
+                else "–"
+            )
+            lines.append(
+                f"| {name} | {target} | {_fmt(_median(r.rps for r in runs), '.0f')} "
+                f"| {_fmt(_median(r.p50 for r in runs))} "
+                f"| {_fmt(_median(r.p95 for r in runs))} "
+                f"| {_fmt(_median(r.p99 for r in runs))} "
+                f"| {_fmt(_median(r.error_pct for r in runs), '.2f', '%')} "
+                f"| {_fmt(_median(r.cpu_ms for r in runs), '.2f')} | {oversold} |"
+            )
     lines.append("")
     for target in checked:
         runs = [r for t in results.values() for r in t[target]]
@@ -549,15 +585,17 @@ def report(
         "",
         "<details><summary>Every run</summary>",
         "",
-        "| round | scenario | target | RPS | p50 | p95 | p99 | errors | requests | load avg |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| round | scenario | target | RPS | p50 | p95 | p99 | errors | requests | CPU ms/req "
+        "| load avg |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, by_target in results.items():
         for target in args.targets:
             for n, r in enumerate(by_target[target], 1):
                 lines.append(
                     f"| {n} | {name} | {target} | {r.rps:.0f} | {_fmt(r.p50)} | {_fmt(r.p95)} "
-                    f"| {_fmt(r.p99)} | {r.error_pct:.2f}% | {r.requests} | {r.load:.2f} |"
+                    f"| {_fmt(r.p99)} | {r.error_pct:.2f}% | {r.requests} "
+                    f"| {_fmt(r.cpu_ms, '.2f')} | {r.load:.2f} |"
                 )
     lines += ["", "</details>"]
     return "\n".join(lines)
@@ -659,6 +697,7 @@ def main() -> None:
                         f"  p50 {_fmt(result.p50)}  p95 {_fmt(result.p95)}"
                         f"  p99 {_fmt(result.p99)} ms"
                         f"  errors {result.error_pct:.2f}%"
+                        f"  cpu {_fmt(result.cpu_ms, '.2f')} ms/req"
                         f"  load {result.load:.2f}"
                         + (f"  oversold {result.oversold}" if target in checked else ""),
                         file=sys.stderr,
@@ -686,7 +725,7 @@ def _measure(
     server = Server(target, port, database.url, workdir / f"gunicorn-{target}.log")
     try:
         server.wait_ready(database.product_ids)
-        result = run_load(scenario, server.url, database.product_ids, workdir)
+        result = run_load(scenario, server.url, database.product_ids, workdir, server.processes())
         if target == "service" and name == "heavy":
             result.worker_rss_mb = server.worker_rss_mb()
     finally:
@@ -703,7 +742,7 @@ def _measure_external(
     """One run of an external server: (restart), seed through its API, load, check by API."""
     run_id = f"{time.time_ns():x}"
     product_ids = external.prepare(workdir / f"external-{external.name}.log", run_id, products)
-    result = run_load(scenario, external.url, product_ids, workdir)
+    result = run_load(scenario, external.url, product_ids, workdir, external.processes())
     if name == "heavy":
         result.worker_rss_mb = external.worker_rss_mb()
     result.oversold = external.check(product_ids)
