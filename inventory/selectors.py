@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from inventory.exceptions import ProductNotFound
 from inventory.filters import ProductFilter
 from inventory.models import Product
+from webstore.api.conditional import row_version
 from webstore.api.filters import filter_parametrized, filter_structure
 from webstore.api.pagination import Window, window_queryset
 from webstore.api.rows import Param, RowShape
@@ -41,6 +42,11 @@ def product_page(*, filters: Mapping[str, Any], window: Window) -> list[dict]:
     """
     structure = (filter_structure(filters), window.structure)
     return _PAGE.fetch({**filters, "after": window.after}, structure)
+
+
+def product_version(product: Product) -> str:
+    """The product's version, its ETag: a fingerprint of its API row."""
+    return row_version(PRODUCT_ROW.of(product))
 
 
 def product_row(*, product_id: int) -> dict:

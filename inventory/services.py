@@ -20,12 +20,11 @@ from inventory.exceptions import (
 from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
 from inventory.models import API_ACTOR, Product, StockMovement
 from inventory.selectors import (
-    PRODUCT_ROW,
     product_get,
     product_list_for_update,
     product_sku_taken,
+    product_version,
 )
-from webstore.api.conditional import row_version
 
 logger = logging.getLogger("inventory")
 
@@ -86,10 +85,7 @@ def product_update(
     or SkuConflict.
     """
     product = product_get(product_id=product_id, for_update=True)
-    if (
-        expected_versions is not None
-        and row_version(PRODUCT_ROW.of(product)) not in expected_versions
-    ):
+    if expected_versions is not None and product_version(product) not in expected_versions:
         raise ProductChanged(product.pk)
     return _product_update_locked(
         product, changes=changes, actor=actor, note=note, stock_reason=stock_reason

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from inventory.exceptions import InsufficientStock, ProductChanged, ProductNotFound, SkuConflict
 from inventory.models import Product, StockMovement
-from inventory.selectors import product_get
+from inventory.selectors import product_get, product_version
 from inventory.services import (
     product_archive,
     product_create,
@@ -112,7 +112,7 @@ def test_stock_adjust_records_actor_reason_and_note(product):
 
 
 def test_update_compares_expected_versions_under_the_lock(product):
-    current = product.version
+    current = product_version(product)
     updated = product_update(
         product_id=product.pk, changes={"name": "Mine"}, expected_versions={"other", current}
     )
