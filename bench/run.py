@@ -288,11 +288,12 @@ class External:
         _warm(self.url, ids)
         return ids
 
-    def check(self, product_ids: list[int], attempts: int = 4) -> int | None:
+    def check(self, product_ids: list[int], attempts: int = 2) -> int | None:
         """Pool products whose stock + ordered units differ from the seed; None if unreadable.
 
         A server that stalled under the load may still be working off (or timing out) what it
-        queued, so the check is retried before it is given up.
+        queued, so the check is tried again before it is given up (the reference
+        implementation, once deadlocked, answers nothing until it is restarted).
         """
         for attempt in range(1, attempts + 1):
             try:

@@ -37,7 +37,7 @@ from webstore.api.exceptions import (
 )
 from webstore.api.fields import NO_NUL_PATTERN, NOT_BLANK_PATTERN, UNKNOWN_FIELD
 from webstore.api.middleware import LengthRequired
-from webstore.api.pagination import MAX_LIMIT, PageParams
+from webstore.api.pagination import MAX_LIMIT, page_params
 from webstore.api.parsers import JSONParser, RequestTooLarge
 from webstore.api.renderers import JSONRenderer
 from webstore.observability.middleware import REQUEST_ID_PATTERN
@@ -198,7 +198,7 @@ def body_errors(
 
 QUERY_ERRORS = error_response(
     "Invalid query parameter; `detail` names it.",
-    ErrorExample(validation_error(PageParams(data={"limit": MAX_LIMIT + 1})), "Bad limit"),
+    ErrorExample(raised_by(page_params, {"limit": str(MAX_LIMIT + 1)}), "Bad limit"),
 )
 
 
