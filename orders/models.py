@@ -14,6 +14,9 @@ from django.utils.functional import cached_property
 
 from inventory.models import Product
 
+# Items one order may hold: any real cart, and a bound on the rows one transaction locks.
+MAX_ORDER_ITEMS = 100
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"

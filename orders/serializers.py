@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from orders.models import Order, OrderItem
+from orders.models import MAX_ORDER_ITEMS, Order, OrderItem
 from webstore.api.fields import (
     MAX_COUNT,
     MAX_ID,
@@ -16,8 +16,6 @@ from webstore.api.fields import (
     iso_datetime,
 )
 
-# Items one order may hold: any real cart, and a bound on the rows one transaction locks.
-MAX_ORDER_ITEMS = 100
 BOTH_FORMS = "Send either items or product_id and quantity, not both."
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 

@@ -19,7 +19,7 @@ from inventory.selectors import product_list_for_update
 from inventory.services import stock_insufficient, stock_move_many
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
-from orders.models import Order, OrderItem
+from orders.models import MAX_ORDER_ITEMS, Order, OrderItem
 from orders.selectors import order_get, order_list_stale
 
 logger = logging.getLogger("orders")
@@ -38,13 +38,16 @@ def order_place(*, items: Sequence[OrderLine], actor: str = API_ACTOR) -> Order:
 
     All or nothing: the products are locked in ascending id order in one query (overlapping
     carts cannot deadlock), every item is checked, then every stock is decremented with a
-    ledger row per item. Items keep the order given; each product may appear once. Raises
+    ledger row per item. Items keep the order given; each product may appear once, and a cart
+    holds at most MAX_ORDER_ITEMS (whoever calls it: API, command, demo). Raises
     ProductNotFound (missing or archived) or else InsufficientStock, for the lowest such
     product id.
     """
     asked = dict(items)
     if not asked or len(asked) != len(items):
         raise ValueError("An order needs at least one item, and each product at most once.")
+    if len(items) > MAX_ORDER_ITEMS:
+        raise ValueError(f"An order holds at most {MAX_ORDER_ITEMS} items.")
     locked = product_list_for_update(product_ids=asked)
     missing = sorted(asked.keys() - locked.keys())
     if missing:

@@ -14,7 +14,7 @@ from inventory.exceptions import InsufficientStock, ProductNotFound
 from inventory.models import Product, StockMovement
 from inventory.services import stock_move_many
 from orders.exceptions import InvalidStatusTransition
-from orders.models import Order
+from orders.models import MAX_ORDER_ITEMS, Order
 from orders.selectors import order_get
 from orders.services import (
     OrderLine,
@@ -121,6 +121,14 @@ def test_place_refuses_an_empty_cart_or_a_product_twice(shelf, items):
         order_place(items=[OrderLine(shelf[index].pk, quantity) for index, quantity in items])
     assert not Order.objects.exists()
     assert not StockMovement.objects.filter(reason="order_placed").exists()
+
+
+def test_place_refuses_more_items_than_an_order_holds(make_product):
+    products = [make_product(price="1.00", stock=1) for _ in range(MAX_ORDER_ITEMS + 1)]
+    with pytest.raises(ValueError, match=f"An order holds at most {MAX_ORDER_ITEMS} items"):
+        order_place(items=[OrderLine(p.pk, 1) for p in products])
+    assert not Order.objects.exists()
+    assert all(p.stock == 1 for p in Product.objects.filter(pk__in=[p.pk for p in products]))
 
 
 def test_place_locks_the_products_in_one_query_in_ascending_id_order(shelf):
