@@ -1,19 +1,45 @@
 """Order queries shared by the API, the admin, the payments app and the commands."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from orders.exceptions import OrderNotFound
+from orders.filters import OrderFilter
 from orders.models import Order, OrderItem
+from webstore.api.fields import iso_datetime
+from webstore.api.filters import filter_parametrized, filter_structure
+from webstore.api.pagination import Window, window_queryset
+from webstore.api.rows import Param, RowShape
 
 # Orders whose money the store has: paid, whether shipped yet or not.
 REVENUE_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED)
 CENT = Decimal("0.01")
+
+# An order and its items as the API shows them. The serializers' fields, the list, the detail
+# and every write's answer are these; the derived fields come from the items (`order_shown`).
+ITEM_ROW = RowShape(
+    OrderItem, "product_id", "quantity", "unit_price", "line_total", derived=["line_total"]
+)
+ORDER_ROW = RowShape(
+    Order,
+    "id",
+    "product_id",
+    "quantity",
+    "status",
+    "created_at",
+    "unit_price",
+    "total_price",
+    "updated_at",
+    "items",
+    derived=["product_id", "quantity", "unit_price", "total_price", "items"],
+)
 
 
 def order_list() -> QuerySet[Order]:
@@ -21,6 +47,82 @@ def order_list() -> QuerySet[Order]:
     return Order.objects.order_by("pk").prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.all(), to_attr="item_list")
     )
+
+
+def order_shown(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> dict:
+    """The API row of an order from its columns and its items' (in the order they were sent).
+
+    Derives what the model's properties derive: units over all items, the sum of the line
+    totals, and a one-item order's product and price. Timestamps as DRF writes them.
+    """
+    lines = [
+        ITEM_ROW.arrange({**item, "line_total": item["unit_price"] * item["quantity"]})
+        for item in items
+    ]
+    single = lines[0] if len(lines) == 1 else None
+    return ORDER_ROW.arrange(
+        {
+            **order,
+            "created_at": iso_datetime(order["created_at"]),
+            "updated_at": iso_datetime(order["updated_at"]),
+            "product_id": single["product_id"] if single else None,
+            "quantity": sum(line["quantity"] for line in lines),
+            "unit_price": single["unit_price"] if single else None,
+            "total_price": sum((line["line_total"] for line in lines), Decimal("0.00")),
+            "items": lines,
+        }
+    )
+
+
+def order_shown_of(order: Order) -> dict:
+    """The API row of an order just written (its `item_list` holds its items)."""
+    return order_shown(ORDER_ROW.of(order), [ITEM_ROW.of(item) for item in order.item_list])
+
+
+def _page_queryset(structure: tuple) -> QuerySet[Order]:
+    filters, (limit, skip, has_cursor) = structure
+    orders = filter_parametrized(OrderFilter, Order.objects.all(), filters)
+    after = Param("after") if has_cursor else None
+    return window_queryset(orders, limit=limit, skip=skip, after=after)
+
+
+def _items_queryset(order_count: int) -> QuerySet[OrderItem]:
+    order_ids = [Param(f"order{n}") for n in range(order_count)]
+    return OrderItem.objects.filter(order__pk__in=order_ids).order_by("order_id", "pk")
+
+
+_PAGE = ORDER_ROW.query(_page_queryset)
+_BY_ID = ORDER_ROW.query(lambda structure: Order.objects.filter(pk=Param("id")))
+# Items by the number of orders whose items they are: a page holds at most MAX_LIMIT + 1.
+_ITEMS = ITEM_ROW.query(_items_queryset, keys=("order_id",))
+
+
+def _shown(orders: list[dict]) -> list[dict]:
+    if not orders:
+        return []
+    values = {f"order{n}": order["id"] for n, order in enumerate(orders)}
+    items_by_order: dict[int, list[dict]] = {order["id"]: [] for order in orders}
+    for item in _ITEMS.fetch(values, len(orders)):
+        items_by_order[item["order_id"]].append(item)
+    return [order_shown(order, items_by_order[order["id"]]) for order in orders]
+
+
+def order_page(*, filters: Mapping[str, Any], window: Window) -> list[dict]:
+    """API rows of orders in id order: filtered (OrderFilter's values), one window.
+
+    The window's rows and one more, if there is one (the paginator's `page_rows` cuts it):
+    two queries, the orders and the items of all of them.
+    """
+    structure = (filter_structure(filters), window.structure)
+    return _shown(_PAGE.fetch({**filters, "after": window.after}, structure))
+
+
+def order_row(*, order_id: int) -> dict:
+    """The API row of an order; raises OrderNotFound."""
+    rows = _shown(_BY_ID.fetch({"id": order_id}))
+    if not rows:
+        raise OrderNotFound(order_id)
+    return rows[0]
 
 
 def order_list_for_staff() -> QuerySet[Order]:

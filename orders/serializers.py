@@ -6,33 +6,35 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from orders.models import MAX_ORDER_ITEMS, Order, OrderItem
+from orders.selectors import ITEM_ROW, ORDER_ROW
 from webstore.api.fields import (
     MAX_COUNT,
     MAX_ID,
-    ClassBuiltFieldsMixin,
     IndexedListSerializer,
     RejectUnknownFieldsMixin,
     StrictIntegerField,
-    iso_datetime,
 )
 
 BOTH_FORMS = "Send either items or product_id and quantity, not both."
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 
-class OrderItemSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
-    """An item of an order as the API shows it."""
+class OrderItemSerializer(serializers.ModelSerializer):
+    """An item of an order as the API shows it (ITEM_ROW): the schema's description of it."""
 
     line_total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
     class Meta:
         model = OrderItem
-        fields = ["product_id", "quantity", "unit_price", "line_total"]
+        fields = ITEM_ROW.fields
         read_only_fields = fields
 
 
-class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
-    """An order as the API shows it; `items` in the order they were sent."""
+class OrderSerializer(serializers.ModelSerializer):
+    """An order as the API shows it (ORDER_ROW), `items` in the order they were sent.
+
+    The schema's description of the rows the selectors read; answers never go through it.
+    """
 
     product_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The product of a one-item order, else null."
@@ -52,41 +54,8 @@ class OrderSerializer(ClassBuiltFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "product_id",
-            "quantity",
-            "status",
-            "created_at",
-            "unit_price",
-            "total_price",
-            "updated_at",
-            "items",
-        ]
+        fields = ORDER_ROW.fields
         read_only_fields = fields
-
-    def to_representation(self, order: Order) -> dict:
-        # Built directly, as ProductSerializer's: stored values already have the fields' output
-        # form (two-place decimals); timestamps as DRF writes them. Pinned by test_serializers.
-        return {
-            "id": order.pk,
-            "product_id": order.product_id,
-            "quantity": order.quantity,
-            "status": order.status,
-            "created_at": iso_datetime(order.created_at),
-            "unit_price": order.unit_price,
-            "total_price": order.total_price,
-            "updated_at": iso_datetime(order.updated_at),
-            "items": [
-                {
-                    "product_id": item.product_id,
-                    "quantity": item.quantity,
-                    "unit_price": item.unit_price,
-                    "line_total": item.line_total,
-                }
-                for item in order.item_list
-            ],
-        }
 
 
 class OrderItemListSerializer(IndexedListSerializer):
@@ -144,9 +113,7 @@ def _valid(serializer_class: type[serializers.Serializer], data) -> dict:
     return body.validated_data
 
 
-class OrderStatusSerializer(
-    RejectUnknownFieldsMixin, ClassBuiltFieldsMixin, serializers.ModelSerializer
-):
+class OrderStatusSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """The body of PUT/PATCH /orders/{id}: the status, and nothing else."""
 
     status = serializers.ChoiceField(choices=Order.Status.choices)

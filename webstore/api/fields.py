@@ -1,6 +1,5 @@
 """Serializer building blocks shared by the apps: strict JSON types, no unknown fields."""
 
-import copy
 import datetime as dt
 from collections.abc import Mapping
 
@@ -116,20 +115,3 @@ class IndexedListSerializer(serializers.ListSerializer):
                     {str(index): errors for index, errors in exc.detail.items()}
                 ) from exc
             raise
-
-
-class ClassBuiltFieldsMixin:
-    """Builds a ModelSerializer's fields once per class instead of once per instance.
-
-    ModelSerializer introspects the model (field info, kwargs, validators) every time a
-    serializer is created, which is about half the cost of serializing one object. Our
-    serializers' fields depend on the class alone (none per request), so each instance gets a
-    fresh copy of the fields built the first time, as a plain Serializer copies its declared ones.
-    """
-
-    def get_fields(self):
-        built = type(self).__dict__.get("_class_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._class_built_fields = built
-        return copy.deepcopy(built)

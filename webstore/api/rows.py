@@ -1,6 +1,7 @@
 """API-shaped rows: a resource's fields declared once, read as dicts by SQL the ORM compiles once.
 
-A `RowShape` names the fields a resource shows in the API, each a model field. Selectors read
+A `RowShape` names the fields a resource shows in the API, in order: model columns, and any
+the selector derives from them (an order's totals from its items). Selectors read
 through a `RowQuery`: a queryset of that shape whose per-request values are `Param`
 placeholders. The ORM builds and compiles it the first time a given structure is asked for
 (which filters, which window); every later call only binds its values, runs the SQL and applies
@@ -45,17 +46,33 @@ class Param(Expression):
 
 
 class RowShape:
-    """The fields a resource shows, in order: the one declaration reads and responses use."""
+    """The fields a resource shows, in order: the one declaration reads and responses use.
 
-    def __init__(self, model: type[Model], *fields: str):
-        self.model, self.fields = model, fields
+    `derived` names the fields that are not columns of `model`: the selector computes them
+    from the columns (and child rows) and `arrange` puts every field in its place.
+    """
+
+    def __init__(self, model: type[Model], *fields: str, derived: Iterable[str] = ()):
+        self.model, self.fields, self.derived = model, fields, frozenset(derived)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The fields read from the model's table, in order."""
+        return tuple(name for name in self.fields if name not in self.derived)
 
     def of(self, instance: Model) -> dict:
-        """The row of an instance just written (its attributes already hold stored values)."""
-        return {name: getattr(instance, name) for name in self.fields}
+        """The columns of an instance just written (its attributes already hold stored values)."""
+        return {name: getattr(instance, name) for name in self.columns}
 
-    def query(self, build: Callable[[Hashable], QuerySet]) -> "RowQuery":
-        return RowQuery(self, build)
+    def arrange(self, values: Mapping[str, Any]) -> dict:
+        """`values` (columns and derived fields) as the row: the shape's fields, in order."""
+        return {name: values[name] for name in self.fields}
+
+    def query(
+        self, build: Callable[[Hashable], QuerySet], keys: tuple[str, ...] = ()
+    ) -> "RowQuery":
+        """A RowQuery of the shape's columns; `keys` are columns read before them (a parent id)."""
+        return RowQuery(self, build, keys)
 
 
 @dataclass(frozen=True)
@@ -76,16 +93,18 @@ class RowQuery:
     the hot pages stay compiled.
     """
 
-    def __init__(self, shape: RowShape, build: Callable[[Hashable], QuerySet]):
-        self.shape, self.build = shape, build
+    def __init__(
+        self, shape: RowShape, build: Callable[[Hashable], QuerySet], keys: tuple[str, ...] = ()
+    ):
+        self.shape, self.build, self.keys = shape, build, keys
         self._statement = functools.lru_cache(maxsize=256)(self._compile)
 
     def fetch(
         self, values: Mapping[str, Any], structure: Hashable = (), using: str = DEFAULT_DB_ALIAS
     ) -> list[dict]:
-        """The rows, as dicts of the shape's fields, with `values` bound to the placeholders."""
-        # The fields are part of the key, so a statement always selects what the shape declares.
-        statement = self._statement(self.shape.fields, structure, using)
+        """The rows, as dicts of the keys and the shape's columns, with `values` bound."""
+        # The columns are part of the key, so a statement always selects what the shape declares.
+        statement = self._statement((*self.keys, *self.shape.columns), structure, using)
         connection = connections[using]
         params = [
             param.bind(values, connection) if isinstance(param, Param) else param
