@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from inventory.exceptions import (
@@ -25,6 +25,7 @@ from inventory.selectors import (
     product_sku_taken,
     product_version,
 )
+from webstore.api.rows import Param, RowUpdate
 
 logger = logging.getLogger("inventory")
 
@@ -236,39 +237,50 @@ def stock_move(
 ) -> StockMovement:
     """Applies a signed change to a product row the caller holds locked, and records it.
 
-    See stock_move_many; raises InsufficientStock. Must run inside a transaction.
+    See stock_move_many; `product.stock` is updated too. Raises InsufficientStock. Must run
+    inside a transaction.
     """
     [movement] = stock_move_many(
-        moves=[(product, delta)], reason=reason, actor=actor, order_id=order_id, note=note
+        moves=[(product.pk, delta)], reason=reason, actor=actor, order_id=order_id, note=note
     )
+    product.stock += delta
     return movement
+
+
+# The guarded stock change: never below zero, whatever the caller's lock.
+_STOCK_MOVE = RowUpdate(
+    lambda: (
+        Product.objects.filter(pk=Param("id"), stock__gte=Param("needed")),
+        {"stock": F("stock") + Param("delta"), "updated_at": Param("now", DateTimeField())},
+    )
+)
 
 
 def stock_move_many(
     *,
-    moves: Sequence[tuple[Product, int]],
+    moves: Sequence[tuple[int, int]],
     reason: str,
     actor: str = API_ACTOR,
     order_id: int | None = None,
     note: str = "",
 ) -> list[StockMovement]:
-    """Applies signed changes to product rows the caller holds locked; one ledger row each.
+    """Applies signed changes (product id, delta) to product rows the caller holds locked.
 
-    Each decrement is guarded in SQL (`stock >= -delta`), so stock cannot go negative even if a
-    caller forgot the lock; the ledger rows are written in one insert. Raises InsufficientStock
-    for the first change that would go below zero. Must run inside a transaction.
+    One ledger row each. Each decrement is guarded in SQL (`stock >= -delta`), so stock cannot
+    go negative even if a caller forgot the lock; the ledger rows are written in one insert.
+    Raises InsufficientStock for the first change that would go below zero. Must run inside a
+    transaction.
     """
     now = timezone.now()
-    for product, delta in moves:
-        updated = Product.objects.filter(pk=product.pk, stock__gte=-delta).update(
-            stock=F("stock") + delta, updated_at=now
-        )
-        if not updated:
-            raise stock_insufficient(product=product, requested=-delta)
-        product.stock += delta
+    for product_id, delta in moves:
+        if not _STOCK_MOVE.run({"id": product_id, "needed": -delta, "delta": delta, "now": now}):
+            available = Product.objects.filter(pk=product_id).values_list("stock", flat=True)
+            raise stock_insufficient(
+                product_id=product_id, requested=-delta, available=available.first()
+            )
     movements = StockMovement.objects.bulk_create(
         StockMovement(
-            product=product,
+            product_id=product_id,
             delta=delta,
             reason=reason,
             order_id=order_id,
@@ -276,20 +288,20 @@ def stock_move_many(
             note=note,
             created_at=now,
         )
-        for product, delta in moves
+        for product_id, delta in moves
     )
     _count_movement_on_commit(reason, len(movements))
     return movements
 
 
-def stock_insufficient(*, product: Product, requested: int) -> InsufficientStock:
+def stock_insufficient(*, product_id: int, requested: int, available: int) -> InsufficientStock:
     """Records a refused stock decrement (log line, counter) and returns the error to raise."""
     INSUFFICIENT_STOCK.inc()
     logger.warning(
         "stock_insufficient",
-        extra={"product_id": product.pk, "requested": requested, "available": product.stock},
+        extra={"product_id": product_id, "requested": requested, "available": available},
     )
-    return InsufficientStock(product_id=product.pk, requested=requested, available=product.stock)
+    return InsufficientStock(product_id=product_id, requested=requested, available=available)
 
 
 def _count_movement_on_commit(reason: str, count: int = 1) -> None:

@@ -15,7 +15,7 @@ from prometheus_client import Counter
 
 from inventory.exceptions import ProductNotFound
 from inventory.models import API_ACTOR, StockMovement
-from inventory.selectors import product_list_for_update
+from inventory.selectors import product_stock_for_update
 from inventory.services import stock_insufficient, stock_move_many
 from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
@@ -48,25 +48,27 @@ def order_place(*, items: Sequence[OrderLine], actor: str = API_ACTOR) -> Order:
         raise ValueError("An order needs at least one item, and each product at most once.")
     if len(items) > MAX_ORDER_ITEMS:
         raise ValueError(f"An order holds at most {MAX_ORDER_ITEMS} items.")
-    locked = product_list_for_update(product_ids=asked)
+    locked = product_stock_for_update(product_ids=asked)
     missing = sorted(asked.keys() - locked.keys())
     if missing:
         raise ProductNotFound(missing[0])
     for product_id in sorted(asked):
-        if locked[product_id].stock < asked[product_id]:
-            raise stock_insufficient(product=locked[product_id], requested=asked[product_id])
+        if (available := locked[product_id]["stock"]) < asked[product_id]:
+            raise stock_insufficient(
+                product_id=product_id, requested=asked[product_id], available=available
+            )
     order = Order.objects.create()
     order.item_list = OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
-            product=locked[product_id],
+            product_id=product_id,
             quantity=quantity,
-            unit_price=locked[product_id].price,
+            unit_price=locked[product_id]["price"],
         )
         for product_id, quantity in items
     )
     stock_move_many(
-        moves=[(locked[product_id], -asked[product_id]) for product_id in sorted(asked)],
+        moves=[(product_id, -asked[product_id]) for product_id in sorted(asked)],
         reason=StockMovement.Reason.ORDER_PLACED,
         order_id=order.pk,
         actor=actor,
@@ -142,7 +144,7 @@ def _cancel_locked(order: Order, *, actor: str) -> Order:
         .order_by("product_id")
     )
     stock_move_many(
-        moves=[(item.product, item.quantity) for item in items],
+        moves=[(item.product_id, item.quantity) for item in items],
         reason=StockMovement.Reason.ORDER_CANCELED,
         order_id=order.pk,
         actor=actor,

@@ -174,10 +174,12 @@ def test_stock_move_many_guards_every_decrement_and_writes_nothing_on_refusal(sh
     stale = Product.objects.get(pk=second.pk)
     Product.objects.filter(pk=second.pk).update(stock=1)  # sold meanwhile, unknown to `stale`
     with pytest.raises(InsufficientStock), transaction.atomic():
-        stock_move_many(moves=[(first, -2), (stale, -3)], reason="adjustment")
+        stock_move_many(moves=[(first.pk, -2), (stale.pk, -3)], reason="adjustment")
     assert [p.stock for p in Product.objects.filter(pk__in=[first.pk, second.pk])] == [5, 1]
     assert not StockMovement.objects.filter(reason="adjustment").exists()
-    movements = stock_move_many(moves=[(first, -2), (second, 4)], reason="adjustment", note="n")
+    movements = stock_move_many(
+        moves=[(first.pk, -2), (second.pk, 4)], reason="adjustment", note="n"
+    )
     assert [(m.product_id, m.delta, m.note) for m in movements] == [
         (first.pk, -2, "n"),
         (second.pk, 4, "n"),

@@ -6,7 +6,8 @@ through a `RowQuery`: a queryset of that shape whose per-request values are `Par
 placeholders. The ORM builds and compiles it the first time a given structure is asked for
 (which filters, which window); every later call only binds its values, runs the SQL and applies
 the same column converters the ORM would (decimals, datetimes). Model instances and serializers
-stay out of the read path; serializers validate input and describe the schema.
+stay out of the read path; serializers validate input and describe the schema. A hot write's
+UPDATE is built the same way (`RowUpdate`): compiled by the ORM once, then bound and run.
 """
 
 import functools
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.sql import UpdateQuery
 
 
 class Param(Expression):
@@ -106,12 +108,8 @@ class RowQuery:
         # The columns are part of the key, so a statement always selects what the shape declares.
         statement = self._statement((*self.keys, *self.shape.columns), structure, using)
         connection = connections[using]
-        params = [
-            param.bind(values, connection) if isinstance(param, Param) else param
-            for param in statement.params
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
+            cursor.execute(statement.sql, _bound(statement.params, values, connection))
             rows = cursor.fetchall()
         names = statement.names
         if not statement.converters:
@@ -127,6 +125,41 @@ class RowQuery:
         # The columns' names as `values()` itself reads them.
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return _Statement(sql, tuple(params), names, converters)
+
+
+class RowUpdate:
+    """An UPDATE the ORM compiles once per database, then binds and runs per call.
+
+    `build()` returns the queryset whose rows change and the new values (expressions welcome),
+    with `Param`s where each call's values go; `run` returns how many rows changed.
+    """
+
+    def __init__(self, build: Callable[[], tuple[QuerySet, Mapping[str, Any]]]):
+        self.build = build
+        self._statement = functools.lru_cache(maxsize=8)(self._compile)
+
+    def run(self, values: Mapping[str, Any], using: str = DEFAULT_DB_ALIAS) -> int:
+        sql, params = self._statement(using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _bound(params, values, connection))
+            return cursor.rowcount
+
+    def _compile(self, using: str) -> tuple[str, tuple]:
+        # What QuerySet.update() does, short of running it.
+        queryset, changes = self.build()
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        query.annotations = {}
+        query.clear_ordering(force=True)
+        sql, params = query.get_compiler(using=using).as_sql()
+        return sql, tuple(params)
+
+
+def _bound(params: Iterable, values: Mapping[str, Any], connection) -> list:
+    return [
+        param.bind(values, connection) if isinstance(param, Param) else param for param in params
+    ]
 
 
 def _convert(row: Iterable, statement: _Statement, connection) -> list:

@@ -239,10 +239,10 @@ def test_readiness_is_503_with_the_reason_when_a_migration_is_missing(api_client
 
 
 def test_a_crash_inside_an_api_view_is_a_json_500_with_the_request_id(db, monkeypatch, json_log):
-    def broken_order_list():
+    def broken_order_page(**kwargs):
         raise RuntimeError("bug in a selector")
 
-    monkeypatch.setattr("orders.views.order_list", broken_order_list)
+    monkeypatch.setattr("orders.views.order_page", broken_order_page)
     client = APIClient(raise_request_exception=False)
     response = client.get("/orders", HTTP_X_REQUEST_ID="crash-1")
     assert response.status_code == 500
