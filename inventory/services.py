@@ -25,7 +25,7 @@ from inventory.selectors import (
     product_sku_taken,
     product_version,
 )
-from webstore.api.rows import Param, RowUpdate
+from webstore.api.rows import Param, RowInsert, RowUpdate
 
 logger = logging.getLogger("inventory")
 
@@ -247,6 +247,9 @@ def stock_move(
     return movement
 
 
+_NEW_MOVEMENTS = RowInsert(
+    StockMovement, "product_id", "delta", "reason", "order_id", "actor", "note", "created_at"
+)
 # The guarded stock change: never below zero, whatever the caller's lock.
 _STOCK_MOVE = RowUpdate(
     lambda: (
@@ -278,17 +281,19 @@ def stock_move_many(
             raise stock_insufficient(
                 product_id=product_id, requested=-delta, available=available.first()
             )
-    movements = StockMovement.objects.bulk_create(
-        StockMovement(
-            product_id=product_id,
-            delta=delta,
-            reason=reason,
-            order_id=order_id,
-            actor=actor,
-            note=note,
-            created_at=now,
-        )
-        for product_id, delta in moves
+    movements = _NEW_MOVEMENTS.run(
+        [
+            {
+                "product_id": product_id,
+                "delta": delta,
+                "reason": reason,
+                "order_id": order_id,
+                "actor": actor,
+                "note": note,
+                "created_at": now,
+            }
+            for product_id, delta in moves
+        ]
     )
     _count_movement_on_commit(reason, len(movements))
     return movements

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.utils import timezone
 from prometheus_client import Counter
 
 from inventory.exceptions import ProductNotFound
@@ -21,6 +22,7 @@ from orders.exceptions import InvalidStatusTransition, OrderNotCancelable
 from orders.metrics import ORDERS_CANCELED, ORDERS_PLACED
 from orders.models import MAX_ORDER_ITEMS, Order, OrderItem
 from orders.selectors import order_get, order_list_stale
+from webstore.api.rows import RowInsert
 
 logger = logging.getLogger("orders")
 
@@ -30,6 +32,10 @@ class OrderLine(NamedTuple):
 
     product_id: int
     quantity: int
+
+
+_NEW_ORDER = RowInsert(Order, "status", "created_at", "updated_at")
+_NEW_ITEMS = RowInsert(OrderItem, "order_id", "product_id", "quantity", "unit_price")
 
 
 @transaction.atomic
@@ -57,15 +63,20 @@ def order_place(*, items: Sequence[OrderLine], actor: str = API_ACTOR) -> Order:
             raise stock_insufficient(
                 product_id=product_id, requested=asked[product_id], available=available
             )
-    order = Order.objects.create()
-    order.item_list = OrderItem.objects.bulk_create(
-        OrderItem(
-            order=order,
-            product_id=product_id,
-            quantity=quantity,
-            unit_price=locked[product_id]["price"],
-        )
-        for product_id, quantity in items
+    now = timezone.now()
+    [order] = _NEW_ORDER.run(
+        [{"status": Order.Status.PENDING, "created_at": now, "updated_at": now}]
+    )
+    order.item_list = _NEW_ITEMS.run(
+        [
+            {
+                "order_id": order.pk,
+                "product_id": product_id,
+                "quantity": quantity,
+                "unit_price": locked[product_id]["price"],
+            }
+            for product_id, quantity in items
+        ]
     )
     stock_move_many(
         moves=[(product_id, -asked[product_id]) for product_id in sorted(asked)],

@@ -7,17 +7,18 @@ placeholders. The ORM builds and compiles it the first time a given structure is
 (which filters, which window); every later call only binds its values, runs the SQL and applies
 the same column converters the ORM would (decimals, datetimes). Model instances and serializers
 stay out of the read path; serializers validate input and describe the schema. A hot write's
-UPDATE is built the same way (`RowUpdate`): compiled by the ORM once, then bound and run.
+statements are built the same way (`RowUpdate`, `RowInsert`): compiled by the ORM once, then
+bound and run.
 """
 
 import functools
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression, Field, Model, QuerySet
-from django.db.models.sql import UpdateQuery
+from django.db.models import DEFERRED, Expression, Field, Model, QuerySet
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 class Param(Expression):
@@ -153,6 +154,54 @@ class RowUpdate:
         query.annotations = {}
         query.clear_ordering(force=True)
         sql, params = query.get_compiler(using=using).as_sql()
+        return sql, tuple(params)
+
+
+class RowInsert:
+    """INSERTs of rows of `fields` (attribute names) into `model`'s table, compiled by the ORM
+    once per number of rows (and database), then bound and run.
+
+    Values are prepared for the database as their fields prepare them; no defaults, `pre_save`
+    or signals apply (as for `bulk_create`), so every row gives every field. `run` returns the
+    new instances with the primary keys the database assigned (RETURNING).
+    """
+
+    def __init__(self, model: type[Model], *fields: str):
+        self.model, self.fields = model, fields
+        self._statement = functools.lru_cache(maxsize=128)(self._compile)
+
+    def run(self, rows: Sequence[Mapping[str, Any]], using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        sql, params = self._statement(len(rows), using)
+        values = {f"{n}.{name}": row[name] for n, row in enumerate(rows) for name in self.fields}
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _bound(params, values, connection))
+            keys = [key for (key,) in cursor.fetchall()]
+        opts = self.model._meta
+        names = [field.attname for field in opts.concrete_fields]
+        return [
+            self.model.from_db(
+                using,
+                names,
+                [key if name == opts.pk.attname else row.get(name, DEFERRED) for name in names],
+            )
+            for key, row in zip(keys, rows, strict=True)
+        ]
+
+    def _compile(self, count: int, using: str) -> tuple[str, tuple]:
+        opts = self.model._meta
+        fields = [opts.get_field(name) for name in self.fields]
+        placeholders = [
+            self.model(**{field.attname: Param(f"{n}.{field.attname}", field) for field in fields})
+            for n in range(count)
+        ]
+        query = InsertQuery(self.model)
+        query.insert_values(fields, placeholders, raw=True)
+        compiler = query.get_compiler(using=using)
+        # Both supported databases return the keys of a multi-row INSERT.
+        assert connections[using].features.can_return_rows_from_bulk_insert
+        compiler.returning_fields = [opts.pk]
+        [(sql, params)] = compiler.as_sql()
         return sql, tuple(params)
 
 

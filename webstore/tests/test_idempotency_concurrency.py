@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from django.db.models.signals import post_save
 from rest_framework.test import APIClient
 
 from inventory.models import Product
@@ -19,10 +18,13 @@ from webstore.idempotency.models import IdempotencyRecord
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def in_thread(call):
+def in_thread(call, wrapper=None):
     def run():
         try:
-            return call(APIClient())
+            if wrapper is None:
+                return call(APIClient())
+            with connection.execute_wrapper(wrapper):
+                return call(APIClient())
         finally:
             connection.close()
 
@@ -34,16 +36,21 @@ def test_a_retry_while_the_first_request_runs_is_409_then_replays(make_product):
     payload = {"product_id": product.pk, "quantity": 2}
     inside, release = threading.Event(), threading.Event()
 
-    def hold_first_order(sender, instance, created, **kwargs):
+    def hold_first_order(execute, sql, params, many, context):
         # Pauses the first request inside its order transaction, after it claimed the key.
-        inside.set()
-        assert release.wait(timeout=30)
+        result = execute(sql, params, many, context)
+        if sql.startswith(f'INSERT INTO "{Order._meta.db_table}"'):
+            inside.set()
+            assert release.wait(timeout=30)
+        return result
 
-    post_save.connect(hold_first_order, sender=Order, dispatch_uid="hold-first-order")
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             first = pool.submit(
-                in_thread(lambda c: c.post("/orders", payload, HTTP_IDEMPOTENCY_KEY="pay-1"))
+                in_thread(
+                    lambda c: c.post("/orders", payload, HTTP_IDEMPOTENCY_KEY="pay-1"),
+                    wrapper=hold_first_order,
+                )
             )
             assert inside.wait(timeout=30)
             retry = pool.submit(
@@ -57,7 +64,6 @@ def test_a_retry_while_the_first_request_runs_is_409_then_replays(make_product):
             first = first.result(timeout=30)
     finally:
         release.set()
-        post_save.disconnect(dispatch_uid="hold-first-order")
 
     assert first.status_code == 201
     replay = APIClient().post("/orders", payload, HTTP_IDEMPOTENCY_KEY="pay-1")
