@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from inventory.exceptions import (
     SkuConflict,
 )
 from inventory.metrics import INSUFFICIENT_STOCK, STOCK_MOVEMENTS
-from inventory.models import API_ACTOR, Product, StockMovement
+from inventory.models import API_ACTOR, Product, StockMovement, default_reorder_level
 from inventory.selectors import (
     product_get,
     product_list_for_update,
@@ -32,6 +33,29 @@ logger = logging.getLogger("inventory")
 # Fields a product update may change; stock changes become ledger adjustments.
 UPDATABLE_FIELDS = frozenset({"sku", "name", "price", "reorder_level", "stock"})
 CATALOG_FIELDS = ("sku", "name", "price", "reorder_level")
+
+# The hot writes' statements, compiled once (webstore.api.rows).
+_NEW_PRODUCT = RowInsert(
+    Product,
+    "sku",
+    "name",
+    "price",
+    "stock",
+    "reorder_level",
+    "archived_at",
+    "created_at",
+    "updated_at",
+)
+_NEW_MOVEMENTS = RowInsert(
+    StockMovement, "product_id", "delta", "reason", "order_id", "actor", "note", "created_at"
+)
+# The guarded stock change: never below zero, whatever the caller's lock.
+_STOCK_MOVE = RowUpdate(
+    lambda: (
+        Product.objects.filter(pk=Param("id"), stock__gte=Param("needed")),
+        {"stock": F("stock") + Param("delta"), "updated_at": Param("now", DateTimeField())},
+    )
+)
 
 
 @transaction.atomic
@@ -51,21 +75,28 @@ def product_create(
     `reorder_level` defaults to the LOW_STOCK_THRESHOLD setting; `reason` lets a CSV import
     record its products' starting stock as an `import` movement.
     """
-    fields = {"sku": sku, "name": name, "price": price, "stock": stock}
-    if reorder_level is not None:
-        fields["reorder_level"] = reorder_level
+    now = timezone.now()
+    row = {
+        "sku": sku,
+        "name": name,
+        "price": price,
+        "stock": stock,
+        "reorder_level": default_reorder_level() if reorder_level is None else reorder_level,
+        "archived_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
     try:
         # The unique index on live SKUs is the one check (a query first would only repeat it,
         # and still lose races). The savepoint keeps an outer transaction usable after a clash,
         # so a bulk create can report every conflicting item.
         with transaction.atomic():
-            product = Product.objects.create(**fields)
+            [product] = _NEW_PRODUCT.run([row])
     except IntegrityError:
         raise SkuConflict(sku) from None
-    StockMovement.objects.create(
-        product=product, delta=stock, reason=reason, actor=actor, note=note
+    _ledger_write(
+        [(product.pk, stock)], reason=reason, actor=actor, order_id=None, note=note, now=now
     )
-    _count_movement_on_commit(StockMovement.Reason.INITIAL)
     return product
 
 
@@ -247,18 +278,6 @@ def stock_move(
     return movement
 
 
-_NEW_MOVEMENTS = RowInsert(
-    StockMovement, "product_id", "delta", "reason", "order_id", "actor", "note", "created_at"
-)
-# The guarded stock change: never below zero, whatever the caller's lock.
-_STOCK_MOVE = RowUpdate(
-    lambda: (
-        Product.objects.filter(pk=Param("id"), stock__gte=Param("needed")),
-        {"stock": F("stock") + Param("delta"), "updated_at": Param("now", DateTimeField())},
-    )
-)
-
-
 def stock_move_many(
     *,
     moves: Sequence[tuple[int, int]],
@@ -281,6 +300,19 @@ def stock_move_many(
             raise stock_insufficient(
                 product_id=product_id, requested=-delta, available=available.first()
             )
+    return _ledger_write(moves, reason=reason, actor=actor, order_id=order_id, note=note, now=now)
+
+
+def _ledger_write(
+    moves: Sequence[tuple[int, int]],
+    *,
+    reason: str,
+    actor: str,
+    order_id: int | None,
+    note: str,
+    now: datetime,
+) -> list[StockMovement]:
+    # The ledger rows of changes already applied, in one INSERT; counted once they commit.
     movements = _NEW_MOVEMENTS.run(
         [
             {
