@@ -171,6 +171,8 @@ class RowInsert:
         self._statement = functools.lru_cache(maxsize=128)(self._compile)
 
     def run(self, rows: Sequence[Mapping[str, Any]], using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        if not rows:
+            return []
         sql, params = self._statement(len(rows), using)
         values = {f"{n}.{name}": row[name] for n, row in enumerate(rows) for name in self.fields}
         connection = connections[using]
