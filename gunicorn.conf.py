@@ -23,7 +23,6 @@ _TEMP_METRICS_PREFIX = "webstore-metrics-"
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=_TEMP_METRICS_PREFIX)
 
-import gc  # noqa: E402
 import json  # noqa: E402
 
 from gunicorn import util  # noqa: E402
@@ -112,9 +111,3 @@ def on_exit(server):
         _TEMP_METRICS_PREFIX
     ):
         shutil.rmtree(metrics_dir, ignore_errors=True)
-
-
-def post_worker_init(worker):
-    # The loaded app (Django, the URL conf, the schema) lives as long as the worker: keep it out
-    # of the garbage collector's scans, which otherwise walk it on every full collection.
-    gc.freeze()
