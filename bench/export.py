@@ -20,7 +20,7 @@ import tempfile
 import time
 from decimal import Decimal
 
-from bench.volume import ROOT, _setup
+from bench.scratch import ROOT, database_arguments, scratch_database
 
 EXPORTS = (
     ("order items", "/admin/orders/order/", "orders.resources.OrderItemResource"),
@@ -150,27 +150,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get(
-            "BENCH_EXPORT_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench_export"
-        ),
-    )
+    database_arguments(parser, pg_env="BENCH_EXPORT_PG_URL", pg_name="webstore_bench_export")
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
+    with scratch_database(args, prefix="bench-export"):
+        failed = _measure(args)
+    sys.exit(1 if failed else 0)
 
-    if args.db == "postgres":
-        import psycopg
 
-        base, _, name = args.pg_url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        db_url = args.pg_url
-    else:
-        db_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-export-')}/export.sqlite3"
-    _setup(db_url)
+def _measure(args: argparse.Namespace) -> int:
+    """Fills, exports and prints the table; returns how many exports missed the timeout."""
     timeout = worker_timeout()
     from django.contrib.auth.models import User
     from django.test import Client
@@ -203,13 +192,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines += ["", f"Peak memory of the process (fill included): {peak:.0f} MB."]
     print("\n".join(lines))
-    if args.db == "postgres":
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":

@@ -16,15 +16,13 @@ import datetime
 import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.scratch import database_arguments, scratch_database
+
 TARGET_RATIO = 1.5
 
 
@@ -56,26 +54,6 @@ CASES = [
     Case("orders: filtered (status)", lambda rows: "/orders?status=PAID&limit=20"),
     Case("orders: filtered (product_id)", lambda rows: "/orders?product_id=7&limit=20"),
 ]
-
-
-def _setup(db_url: str) -> None:
-    os.environ.update(
-        DEBUG="false",
-        SECRET_KEY="bench-only-insecure-key",
-        WEBHOOK_SECRET="bench-only-webhook-secret",
-        RATE_LIMIT_READ="off",
-        DATABASE_URL=db_url,
-        DJANGO_SETTINGS_MODULE="webstore.settings",
-    )
-    sys.path.insert(0, str(ROOT))
-    # The benchmark serves no static files; whitenoise's note about a missing STATIC_ROOT is noise.
-    warnings.filterwarnings("ignore", "No directory at")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def table_fill(rows: int) -> None:
@@ -158,31 +136,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get(
-            "BENCH_VOLUME_PG_URL", "postgres://postgres@127.0.0.1:5432/webstore_bench_volume"
-        ),
-    )
+    database_arguments(parser, pg_env="BENCH_VOLUME_PG_URL", pg_name="webstore_bench_volume")
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3, help="passes per case; the best is kept")
     args = parser.parse_args()
+    with scratch_database(args, prefix="bench-volume"):
+        failed = _measure(args)
+    sys.exit(1 if failed else 0)
 
-    if args.db == "postgres":
-        import psycopg
 
-        base, _, name = args.pg_url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        db_url = args.pg_url
-    else:
-        db_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-volume-')}/volume.sqlite3"
-    _setup(db_url)
-
+def _measure(args: argparse.Namespace) -> int:
+    """Fills, measures and prints the table; returns how many cases missed the target."""
     results: dict[str, dict[int, list[float]]] = {case.name: {} for case in CASES}
     for rows in (args.small, args.large):
         began = time.perf_counter()
@@ -219,13 +185,7 @@ def main() -> None:
             f"| {'yes' if ratio <= TARGET_RATIO else '**no**'} |"
         )
     print("\n".join(lines))
-    if args.db == "postgres":
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":
