@@ -23,7 +23,7 @@ REVENUE_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED)
 CENT = Decimal("0.01")
 
 # An order and its items as the API shows them. The serializers' fields, the list, the detail
-# and every write's answer are these; the derived fields come from the items (`order_shown`).
+# and every write's answer are these; the derived fields come from the items (`order_row_assemble`).
 ITEM_ROW = RowShape(
     OrderItem, "product_id", "quantity", "unit_price", "line_total", derived=["line_total"]
 )
@@ -49,7 +49,7 @@ def order_list() -> QuerySet[Order]:
     )
 
 
-def order_shown(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> dict:
+def order_row_assemble(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> dict:
     """The API row of an order from its columns and its items' (in the order they were sent).
 
     Derives what the model's properties derive: units over all items, the sum of the line
@@ -74,9 +74,9 @@ def order_shown(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) ->
     )
 
 
-def order_shown_of(order: Order) -> dict:
+def order_row_of(order: Order) -> dict:
     """The API row of an order just written (its `item_list` holds its items)."""
-    return order_shown(ORDER_ROW.of(order), [ITEM_ROW.of(item) for item in order.item_list])
+    return order_row_assemble(ORDER_ROW.of(order), [ITEM_ROW.of(item) for item in order.item_list])
 
 
 def _page_queryset(structure: tuple) -> QuerySet[Order]:
@@ -104,7 +104,7 @@ def _shown(orders: list[dict]) -> list[dict]:
     items_by_order: dict[int, list[dict]] = {order["id"]: [] for order in orders}
     for item in _ITEMS.fetch(values, len(orders)):
         items_by_order[item["order_id"]].append(item)
-    return [order_shown(order, items_by_order[order["id"]]) for order in orders]
+    return [order_row_assemble(order, items_by_order[order["id"]]) for order in orders]
 
 
 def order_page(*, filters: Mapping[str, Any], window: Window) -> list[dict]:

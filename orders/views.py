@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from orders.exceptions import OrderNotFound
 from orders.filters import OrderFilter
 from orders.openapi import order_schema
-from orders.selectors import order_list, order_page, order_row, order_shown_of
+from orders.selectors import order_list, order_page, order_row, order_row_of
 from orders.serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
 from orders.services import OrderLine, order_cancel, order_place, order_status_update
 from webstore.api.filters import filter_values
@@ -44,14 +44,14 @@ class OrderViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         items = [OrderLine(**item) for item in body.validated_data["items"]]
         order = order_place(items=items)
-        return Response(order_shown_of(order), status=status.HTTP_201_CREATED)
+        return Response(order_row_of(order), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         order_id = self.order_id()
         body = OrderStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         order = order_status_update(order_id=order_id, status=body.validated_data["status"])
-        return Response(order_shown_of(order))
+        return Response(order_row_of(order))
 
     def destroy(self, request, *args, **kwargs):
         order_cancel(order_id=self.order_id())

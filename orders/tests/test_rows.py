@@ -7,7 +7,7 @@ import pytest
 from rest_framework import serializers
 
 from orders.models import Order
-from orders.selectors import ITEM_ROW, ORDER_ROW, order_shown_of
+from orders.selectors import ITEM_ROW, ORDER_ROW, order_row_of
 from orders.serializers import OrderItemSerializer, OrderSerializer
 from webstore.api.renderers import JSONRenderer
 
@@ -80,7 +80,7 @@ def test_timestamps_in_other_zones_or_without_microseconds_match(make_product, m
     order.updated_at = dt.datetime(2026, 11, 28, 5, 0, 0, 120, tzinfo=minus_seven)
     order.item_list = list(order.items.all())
 
-    row = order_shown_of(order)
+    row = order_row_of(order)
 
     assert row["created_at"] == "2026-07-01T12:30:00Z"
     assert row["updated_at"] == "2026-11-28T12:00:00.000120Z"

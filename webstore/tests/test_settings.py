@@ -56,7 +56,17 @@ def test_database_is_configured_for_concurrency_and_outages():
     else:
         assert database["ENGINE"] == "django.db.backends.postgresql"
         assert 0 < options["connect_timeout"] <= 10
-    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_connection_health_checks_are_off_unless_asked_for():
+    runs = {
+        value: boot('DATABASES["default"]["CONN_HEALTH_CHECKS"]', DEBUG="true", **env)
+        for value, env in {"unset": {}, "true": {"DB_HEALTH_CHECKS": "true"}}.items()
+    }
+    assert {value: run.stdout.strip() for value, run in runs.items()} == {
+        "unset": "False",
+        "true": "True",
+    }
 
 
 def test_metrics_token_is_a_comma_separated_list_and_blank_means_open():
