@@ -97,7 +97,7 @@ _BY_ID = ORDER_ROW.query(lambda structure: Order.objects.filter(pk=Param("id")))
 _ITEMS = ITEM_ROW.query(_items_queryset, keys=("order_id",))
 
 
-def _shown(orders: list[dict]) -> list[dict]:
+def _rows_with_items(orders: list[dict]) -> list[dict]:
     if not orders:
         return []
     values = {f"order{n}": order["id"] for n, order in enumerate(orders)}
@@ -114,12 +114,12 @@ def order_page(*, filters: Mapping[str, Any], window: Window) -> list[dict]:
     two queries, the orders and the items of all of them.
     """
     structure = (filter_structure(filters), window.structure)
-    return _shown(_PAGE.fetch({**filters, "after": window.after}, structure))
+    return _rows_with_items(_PAGE.fetch({**filters, "after": window.after}, structure))
 
 
 def order_row(*, order_id: int) -> dict:
     """The API row of an order; raises OrderNotFound."""
-    rows = _shown(_BY_ID.fetch({"id": order_id}))
+    rows = _rows_with_items(_BY_ID.fetch({"id": order_id}))
     if not rows:
         raise OrderNotFound(order_id)
     return rows[0]
