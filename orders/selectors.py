@@ -43,10 +43,8 @@ ORDER_ROW = RowShape(
 
 
 def order_list() -> QuerySet[Order]:
-    """All orders in id order, each with its items (one query for the items of a whole page)."""
-    return Order.objects.order_by("pk").prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.all(), to_attr="item_list")
-    )
+    """All orders in id order: what the API's pages and details read (as ORDER_ROWs)."""
+    return Order.objects.order_by("pk")
 
 
 def order_row_assemble(order: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> dict:
@@ -81,7 +79,7 @@ def order_row_of(order: Order) -> dict:
 
 def _page_queryset(structure: tuple) -> QuerySet[Order]:
     filters, (limit, skip, has_cursor) = structure
-    orders = filter_parametrized(OrderFilter, Order.objects.all(), filters)
+    orders = filter_parametrized(OrderFilter, order_list(), filters)
     after = Param("after") if has_cursor else None
     return window_queryset(orders, limit=limit, skip=skip, after=after)
 
@@ -92,7 +90,7 @@ def _items_queryset(order_count: int) -> QuerySet[OrderItem]:
 
 
 _PAGE = ORDER_ROW.query(_page_queryset)
-_BY_ID = ORDER_ROW.query(lambda structure: Order.objects.filter(pk=Param("id")))
+_BY_ID = ORDER_ROW.query(lambda structure: order_list().filter(pk=Param("id")))
 # Items by the number of orders whose items they are: a page holds at most MAX_LIMIT + 1.
 _ITEMS = ITEM_ROW.query(_items_queryset, keys=("order_id",))
 
